@@ -1,0 +1,1 @@
+"""The course tool behind the ``course`` command: build, check, lab."""

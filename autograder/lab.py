@@ -1,0 +1,53 @@
+"""``course lab``: start JupyterLab at the course root, on lessons/, after checking the set-up."""
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .lessons import ROOT
+
+
+def environment_problems(root=ROOT):
+    """What would make the course misbehave in this Python environment, in plain words."""
+    problems = []
+    for package in ("jupyterlab", "nbgrader", "numpy", "scipy"):
+        if importlib.util.find_spec(package) is None:
+            problems.append(f"{package} is not installed in {sys.prefix}.")
+    spec = importlib.util.find_spec("helpers")
+    expected = root / "helpers" / "__init__.py"
+    if spec is None or spec.origin is None:
+        problems.append("`import helpers` finds nothing.")
+    elif Path(spec.origin).resolve() != expected.resolve():
+        problems.append(
+            f"`import helpers` finds {spec.origin}, not this course's {expected}: "
+            "your work would not be the code that runs."
+        )
+    return problems
+
+
+def main(jupyter_args=(), out=print):
+    problems = environment_problems()
+    if problems:
+        out("The course cannot start in this environment:")
+        for problem in problems:
+            out(f"  - {problem}")
+        out(f"Fix: from {ROOT}, run  python3 -m pip install -e .  (in the venv you use).")
+        return 1
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        f"--ServerApp.root_dir={ROOT}",
+        "--LabApp.default_url=/lab/tree/lessons",
+        *jupyter_args,
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        # Containers and CI machines often run as root; Jupyter refuses that by default.
+        out("Running as root: starting JupyterLab with --allow-root.")
+        command.append("--allow-root")
+    try:
+        return subprocess.call(command)
+    except KeyboardInterrupt:
+        return 0

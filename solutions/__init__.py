@@ -1,0 +1,1 @@
+"""The course's single source of truth: reference helpers and instructor notebooks."""

@@ -1,0 +1,66 @@
+r"""The helpers you build through the course, one module per lesson.
+
+=====================  =========================================================
+module                 lesson
+=====================  =========================================================
+``logits``             1. Logits: raw scores, log-odds, one-hot and hardmax
+``sigmoid_softmax``    2. Sigmoid versus softmax, log-sum-exp and log-softmax
+``information``        3. Entropy: surprise and Shannon entropy
+``divergences``        4. KL divergence and Jensen-Shannon
+``losses``             5. Cross-entropy, from probabilities and from logits
+=====================  =========================================================
+
+Every function is also importable from the package itself:
+``from helpers import softmax``.
+"""
+
+from .divergences import js_divergence, kl_divergence
+from .information import binary_entropy, entropy, self_information
+from .logits import hardmax, linear_logits, logit, one_hot
+from .losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    categorical_crossentropy,
+    cross_entropy,
+    cross_entropy_loss,
+    log_loss,
+    numerical_gradient,
+    sigmoid_cross_entropy_with_logits,
+    softmax_cross_entropy_grad,
+    softmax_cross_entropy_with_logits,
+    sparse_softmax_cross_entropy_with_logits,
+)
+from .sigmoid_softmax import log_sigmoid, log_softmax, logsumexp, sigmoid, softmax
+
+__all__ = [
+    # Lesson 1: logits
+    "linear_logits",
+    "logit",
+    "one_hot",
+    "hardmax",
+    # Lesson 2: sigmoid versus softmax
+    "sigmoid",
+    "log_sigmoid",
+    "softmax",
+    "log_softmax",
+    "logsumexp",
+    # Lesson 3: entropy
+    "self_information",
+    "entropy",
+    "binary_entropy",
+    # Lesson 4: KL divergence
+    "kl_divergence",
+    "js_divergence",
+    # Lesson 5: cross-entropy
+    "cross_entropy",
+    "binary_cross_entropy",
+    "log_loss",
+    "softmax_cross_entropy_with_logits",
+    "sparse_softmax_cross_entropy_with_logits",
+    "sigmoid_cross_entropy_with_logits",
+    "categorical_crossentropy",
+    "cross_entropy_loss",
+    "binary_cross_entropy_with_logits",
+    "softmax_cross_entropy_grad",
+    "numerical_gradient",
+]

@@ -1,0 +1,116 @@
+r"""Lesson 4: how far one distribution is from another: KL and Jensen-Shannon."""
+
+import numpy as np
+from scipy.special import rel_entr
+
+from .validation import check_distribution, check_same_shape, in_base
+
+
+def kl_divergence(p, q, axis=-1, base=None):
+    r"""Kullback-Leibler divergence :math:`\mathrm{KL}(p \,\|\, q)`.
+
+    Parameters
+    ----------
+    p : array_like
+        The true distribution; slices along `axis` sum to one.
+    q : array_like, same shape as `p`
+        The approximating distribution.
+    axis : int, default -1
+        The axis holding the outcomes.
+    base : float, optional
+        None for nats, 2 for bits.
+
+    Returns
+    -------
+    ndarray or scalar, float dtype of ``p`` and ``q``
+        :math:`\mathrm{KL}(p \| q) \ge 0`, reduced along `axis`; ``inf`` where some
+        :math:`q_k = 0 < p_k`.
+
+    Raises
+    ------
+    ValueError
+        If `p` and `q` differ in shape or are not distributions along `axis`.
+
+    Notes
+    -----
+    .. math:: \mathrm{KL}(p \,\|\, q) = \sum_k p_k \log\frac{p_k}{q_k}
+              = H(p, q) - H(p)
+
+    Terms with :math:`p_k = 0` are 0; a term with :math:`q_k = 0 < p_k` is
+    infinite: `q` calls impossible what `p` says happens. Gibbs' inequality
+    makes the sum :math:`\ge 0`, zero only when p = q. Rounding can push the sum
+    of nearly equal distributions a hair below zero, so we clip it at 0. The
+    divergence is not symmetric: in general KL(p‖q) ≠ KL(q‖p).
+
+    ``torch.nn.functional.kl_div(input, target)`` computes KL(target ‖ input)
+    and expects ``input`` as *log*-probabilities: ``kl_div(q.log(), p)`` is
+    KL(p‖q), with the arguments the other way round.
+
+    See Also
+    --------
+    scipy.special.rel_entr : the anchor, ``rel_entr(p, q).sum(axis)``.
+    cross_entropy : :math:`H(p, q) = H(p) + \mathrm{KL}(p \| q)`.
+
+    Examples
+    --------
+    >>> kl_divergence([0.5, 0.5], [0.9, 0.1])
+    np.float64(0.5108256237659906)
+    >>> kl_divergence([0.9, 0.1], [0.5, 0.5])
+    np.float64(0.3680642071684971)
+    """
+    ### BEGIN SOLUTION
+    p, q = check_distribution(p, "p", axis), check_distribution(q, "q", axis)
+    check_same_shape(p, q)
+    return in_base(np.maximum(rel_entr(p, q).sum(axis=axis), 0), base)
+    ### END SOLUTION
+
+
+def js_divergence(p, q, axis=-1, base=None):
+    r"""Jensen-Shannon divergence: a symmetric, bounded relative of KL.
+
+    Parameters
+    ----------
+    p, q : array_like, same shape
+        Distributions; slices along `axis` sum to one.
+    axis : int, default -1
+        The axis holding the outcomes.
+    base : float, optional
+        None for nats, 2 for bits (then the result is in [0, 1]).
+
+    Returns
+    -------
+    ndarray or scalar, float dtype of ``p`` and ``q``
+        :math:`\mathrm{JS}(p, q)`, between 0 and :math:`\log 2`; always finite.
+
+    Raises
+    ------
+    ValueError
+        If `p` and `q` differ in shape or are not distributions along `axis`.
+
+    Notes
+    -----
+    With the mixture :math:`m = (p + q)/2`,
+
+    .. math:: \mathrm{JS}(p, q) = \tfrac12 \mathrm{KL}(p \,\|\, m)
+              + \tfrac12 \mathrm{KL}(q \,\|\, m).
+
+    Wherever :math:`p_k > 0` we have :math:`m_k > 0`, so neither term can be
+    infinite. JS is symmetric, and its square root is a metric.
+
+    See Also
+    --------
+    scipy.spatial.distance.jensenshannon : the anchor; it returns
+        :math:`\sqrt{\mathrm{JS}}`, so ``jensenshannon(p, q) ** 2``.
+    kl_divergence
+
+    Examples
+    --------
+    >>> js_divergence([1.0, 0.0], [0.0, 1.0], base=2)
+    np.float64(1.0)
+    """
+    ### BEGIN SOLUTION
+    p, q = check_distribution(p, "p", axis), check_distribution(q, "q", axis)
+    check_same_shape(p, q)
+    m = (p + q) / 2
+    return (kl_divergence(p, m, axis, base) + kl_divergence(q, m, axis, base)) / 2
+    ### END SOLUTION

@@ -1,0 +1,221 @@
+r"""Lesson 2: sigmoid versus softmax, and how to compute them without overflow."""
+
+import numpy as np
+
+from .validation import as_float_array
+
+
+def sigmoid(x):
+    r"""The logistic sigmoid, computed without overflow for any input.
+
+    Parameters
+    ----------
+    x : array_like
+        Logits, any shape.
+
+    Returns
+    -------
+    ndarray, same shape and float dtype as `x`
+        :math:`\sigma(x) = 1 / (1 + e^{-x})`, in [0, 1].
+
+    Notes
+    -----
+    .. math:: \sigma(x) = \frac{1}{1 + e^{-x}} = \frac{e^{x}}{1 + e^{x}}
+
+    The first form overflows in :math:`e^{-x}` for very negative :math:`x`, the
+    second in :math:`e^{x}` for very positive :math:`x`. With
+    :math:`e = e^{-|x|} \le 1` we use the first form for :math:`x \ge 0` and the
+    second for :math:`x < 0`, and nothing ever overflows.
+
+    See Also
+    --------
+    scipy.special.expit : the anchor.
+    softmax : its generalisation, :math:`\sigma(x) = \operatorname{softmax}([x, 0])_0`.
+
+    Examples
+    --------
+    >>> sigmoid([0.0, 1.3, -1000.0, 1000.0])
+    array([0.5       , 0.78583498, 0.        , 1.        ])
+    """
+    ### BEGIN SOLUTION
+    x = as_float_array(x, "x")
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+    ### END SOLUTION
+
+
+def log_sigmoid(x):
+    r"""The logarithm of the sigmoid, accurate where the sigmoid itself underflows.
+
+    Parameters
+    ----------
+    x : array_like
+        Logits, any shape.
+
+    Returns
+    -------
+    ndarray, same shape and float dtype as `x`
+        :math:`\log \sigma(x) = -\log(1 + e^{-x})`, always :math:`\le 0`.
+
+    Notes
+    -----
+    .. math:: \log \sigma(x) = \min(x, 0) - \log\left(1 + e^{-|x|}\right)
+
+    ``np.log(sigmoid(-1000))`` is ``log(0) = -inf``, but the true value is
+    -1000: the formula above never forms the tiny sigmoid, and ``log1p`` keeps
+    the digits of :math:`\log(1 + \text{small})`.
+
+    See Also
+    --------
+    scipy.special.log_expit : the anchor.
+    sigmoid
+
+    Examples
+    --------
+    >>> log_sigmoid([-1000.0, 0.0])
+    array([-1.00000000e+03, -6.93147181e-01])
+    """
+    ### BEGIN SOLUTION
+    x = as_float_array(x, "x")
+    return np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
+    ### END SOLUTION
+
+
+def softmax(z, axis=-1):
+    r"""Turn logits into a probability distribution along `axis`.
+
+    Parameters
+    ----------
+    z : array_like
+        Logits, any shape; ``-inf`` entries are allowed and get probability 0.
+    axis : int, default -1
+        The class axis, as in ``tf.nn.softmax``. (``scipy.special.softmax``
+        normalises over *all* entries when ``axis=None``, its default.)
+
+    Returns
+    -------
+    ndarray, same shape and float dtype as `z`
+        Non-negative, summing to one along `axis`.
+
+    Notes
+    -----
+    .. math:: \operatorname{softmax}(z)_j = \frac{e^{z_j}}{\sum_k e^{z_k}}
+              = \frac{e^{z_j - m}}{\sum_k e^{z_k - m}}, \qquad m = \max_k z_k
+
+    Subtracting the maximum changes nothing mathematically, but then every
+    exponent is :math:`\le 0`, so ``exp`` cannot overflow, and the largest term
+    is exactly 1, so the sum cannot underflow to zero.
+
+    See Also
+    --------
+    scipy.special.softmax : the anchor (pass ``axis=-1``); also ``tf.nn.softmax``.
+    log_softmax : its logarithm, computed directly.
+    sigmoid : the two-class case.
+
+    Examples
+    --------
+    >>> softmax([0.5, 0.8])
+    array([0.42555748, 0.57444252])
+    >>> softmax([1000.0, 0.0])
+    array([1., 0.])
+    """
+    ### BEGIN SOLUTION
+    z = as_float_array(z, "z")
+    e = np.exp(z - np.max(z, axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+    ### END SOLUTION
+
+
+def log_softmax(z, axis=-1):
+    r"""The logarithm of the softmax, computed directly and without overflow.
+
+    Parameters
+    ----------
+    z : array_like
+        Logits, any shape.
+    axis : int, default -1
+        The class axis.
+
+    Returns
+    -------
+    ndarray, same shape and float dtype as `z`
+        :math:`\log \operatorname{softmax}(z)`, every entry :math:`\le 0`.
+
+    Notes
+    -----
+    .. math:: \log\operatorname{softmax}(z)_j = z_j - \operatorname{logsumexp}(z)
+              = (z_j - m) - \log\sum_k e^{z_k - m}
+
+    ``np.log(softmax(z))`` fails where a probability underflows: in float32,
+    ``softmax([0, -200])[1]`` is 0 and its log is ``-inf``, while the true
+    log-probability is -200.
+
+    See Also
+    --------
+    scipy.special.log_softmax : the anchor; also ``tf.nn.log_softmax``.
+    logsumexp
+
+    Examples
+    --------
+    >>> log_softmax(np.float32([0, -200]))
+    array([   0., -200.], dtype=float32)
+    """
+    ### BEGIN SOLUTION
+    z = as_float_array(z, "z")
+    shifted = z - np.max(z, axis=axis, keepdims=True)
+    # The maximum of `shifted` is 0, so logsumexp adds it without rounding.
+    return shifted - logsumexp(shifted, axis=axis, keepdims=True)
+    ### END SOLUTION
+
+
+def logsumexp(z, axis=-1, keepdims=False):
+    r"""The logarithm of the sum of exponentials, without overflow or lost digits.
+
+    Parameters
+    ----------
+    z : array_like
+        Any shape; ``-inf`` entries contribute nothing.
+    axis : int, default -1
+        The axis to reduce.
+    keepdims : bool, default False
+        Keep the reduced axis with length one, for broadcasting against `z`.
+
+    Returns
+    -------
+    ndarray or scalar, float dtype of `z`
+        :math:`\log \sum_k e^{z_k}` along `axis`; ``-inf`` for a slice of ``-inf``.
+
+    Notes
+    -----
+    .. math:: \operatorname{logsumexp}(z) = m + \log n
+              + \operatorname{log1p}\Big(\tfrac{1}{n}\sum_{k:\,z_k < m} e^{z_k - m}\Big)
+
+    where :math:`m` is the maximum and :math:`n` the number of entries equal to
+    it. Separating the maximal terms and using ``log1p`` keeps full relative
+    accuracy when the other terms are tiny, as in SciPy.
+
+    See Also
+    --------
+    scipy.special.logsumexp : the anchor; also ``tf.reduce_logsumexp``.
+    log_softmax
+
+    Examples
+    --------
+    >>> logsumexp([1000.0, 1000.0])
+    np.float64(1000.6931471805599)
+    >>> logsumexp([[0.0, -np.inf]], keepdims=True)
+    array([[0.]])
+    """
+    ### BEGIN SOLUTION
+    z = as_float_array(z, "z")
+    top = np.max(z, axis=axis, keepdims=True)
+    is_top = z == top
+    n = np.sum(is_top, axis=axis, keepdims=True, dtype=z.dtype)
+    # Shift by 0, not by the maximum, where it is infinite: never inf - inf.
+    others = z - np.where(np.isfinite(top), top, 0)
+    np.exp(others, out=others)  # in place: one temporary the size of z
+    others[is_top] = 0  # the maximal terms are counted exactly by n
+    with np.errstate(divide="ignore"):  # n is 0 only in a slice of NaN
+        out = top + np.log(n) + np.log1p(others.sum(axis=axis, keepdims=True) / n)
+    return out if keepdims else np.squeeze(out, axis=axis)[()]
+    ### END SOLUTION

@@ -1,0 +1,144 @@
+"""`course check`: the learner's self-check, its verdicts and its teaching messages."""
+
+import subprocess
+import sys
+import types
+
+import numpy as np
+import pytest
+
+import solutions.helpers as reference
+from autograder import selfcheck
+from autograder.catalogue import CATALOGUE
+from autograder.lessons import LESSONS, ROOT
+
+
+def course(*args, cwd=ROOT):
+    return subprocess.run(
+        [sys.executable, "-m", "autograder.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_catalogue_covers_every_graded_function_once():
+    graded = [name for lesson in LESSONS for name in lesson.functions]
+    assert sorted(graded) == sorted(CATALOGUE) == sorted(reference.__all__)
+
+
+def test_reference_passes_every_case():
+    run = course("check", "--reference")
+    assert run.returncode == 0, run.stdout
+    assert f"{len(CATALOGUE)} passed" in run.stdout
+    assert "FAILED" not in run.stdout and "ERROR" not in run.stdout
+
+
+def test_fresh_stubs_are_all_not_yet_implemented():
+    run = course("check")
+    assert run.returncode == 1
+    assert f"{len(CATALOGUE)} not yet implemented" in run.stdout
+    assert run.stdout.index("Lesson 1: Logits") < run.stdout.index("Lesson 5: Cross-entropy")
+
+
+def test_named_functions_only():
+    run = course("check", "softmax", "--reference")
+    assert run.returncode == 0 and "1 passed" in run.stdout and "sigmoid" not in run.stdout
+
+
+def test_unknown_name_is_a_usage_error():
+    run = course("check", "sofmax")
+    assert run.returncode == 2 and "No graded function named sofmax" in run.stdout
+
+
+def test_a_learner_package_that_does_not_import_is_reported(tmp_path):
+    (tmp_path / "helpers").mkdir()
+    (tmp_path / "helpers" / "__init__.py").write_text("def softmax(z:\n")
+    run = course("check", cwd=tmp_path)
+    assert run.returncode == 1 and "Could not import helpers: SyntaxError" in run.stdout
+
+
+def test_the_package_in_the_current_folder_is_the_one_checked(tmp_path):
+    (tmp_path / "helpers").mkdir()
+    (tmp_path / "helpers" / "__init__.py").write_text("from solutions.helpers import *\n")
+    run = course("check", cwd=tmp_path)
+    assert run.returncode == 0, run.stdout
+    assert f"Checking {tmp_path / 'helpers'}" in run.stdout
+
+
+def outcome_of(name, fn):
+    return selfcheck.check_function(types.SimpleNamespace(**{name: fn}), reference, name)
+
+
+def naive_softmax(z, axis=-1):
+    e = np.exp(np.asarray(z, dtype=float))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def shifting_in_place(z, axis=-1):
+    z = np.asarray(z)
+    z -= z.max(axis=axis, keepdims=True)
+    return np.exp(z) / np.exp(z).sum(axis=axis, keepdims=True)
+
+
+def wrapping_one_hot(labels, num_classes):
+    return np.eye(num_classes)[labels]
+
+
+def float64_sigmoid(x):
+    x = np.asarray(x, dtype=np.float64)
+    return np.exp(-np.logaddexp(0, -x))
+
+
+def forever(*args, **kwargs):
+    while True:
+        pass
+
+
+def listy_softmax(z, axis=-1):
+    return reference.softmax(z, axis).tolist()
+
+
+@pytest.mark.parametrize(
+    ("name", "fn", "status", "words"),
+    [
+        (
+            "softmax",
+            naive_softmax,
+            "failed",
+            ["warned RuntimeWarning", "overflow", "subtract the max of each row first"],
+        ),
+        ("softmax", shifting_in_place, "failed", ["changed its input in place"]),
+        ("softmax", listy_softmax, "failed", ["returned a list"]),
+        ("one_hot", wrapping_one_hot, "failed", ["raise ValueError", "label 3 is not in [0, 3)"]),
+        ("sigmoid", float64_sigmoid, "failed", ["returned float64, expected float32"]),
+        ("logit", lambda p: 1 / 0, "error", ["raised ZeroDivisionError"]),
+    ],
+    ids=["overflow", "mutation", "list", "wrap-around", "dtype", "crash"],
+)
+def test_failures_say_what_went_wrong(name, fn, status, words):
+    outcome = outcome_of(name, fn)
+    assert outcome.status == status
+    for word in words:
+        assert word in outcome.message
+
+
+def test_nan_is_named_with_the_cure():
+    def nan_softmax(z, axis=-1):
+        with np.errstate(all="ignore"):
+            return naive_softmax(z, axis)
+
+    message = outcome_of("softmax", nan_softmax).message
+    assert message.startswith("softmax([1000.,    0.]) returned nan")
+    assert message.endswith("exp overflowed: subtract the max of each row first")
+
+
+def test_a_hang_is_a_timeout_not_a_hang(monkeypatch):
+    monkeypatch.setattr(selfcheck, "TIME_LIMIT", 1)
+    assert outcome_of("sigmoid", forever).status == "timeout"
+
+
+def test_the_reference_passes_in_process():
+    for name in CATALOGUE:
+        assert outcome_of(name, getattr(reference, name)).status == "passed", name
