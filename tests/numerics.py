@@ -42,5 +42,6 @@ def assert_close_ulps(actual, expected, ulps, *, dtype=None, scale=0.0):
         i = np.argmax(np.abs(a - e) - bound)
         raise AssertionError(
             f"{bad.sum()} of {bad.size} values differ by more than {ulps} ulps of {dtype}; "
-            f"worst: {a[i]!r} vs {e[i]!r} (allowed error {bound[i]:.3g}, got {abs(a[i] - e[i]):.3g})"
+            f"worst: {a[i]!r} vs {e[i]!r} "
+            f"(allowed error {bound[i]:.3g}, got {abs(a[i] - e[i]):.3g})"
         )
