@@ -22,7 +22,7 @@ def describe(value, limit=6):
     if isinstance(value, np.ndarray) and value.size > limit:
         return f"<{value.dtype} array of shape {value.shape}>"
     if isinstance(value, np.ndarray):
-        text = np.array2string(value, precision=8, separator=", ")
+        text = np.array2string(value, separator=", ", formatter={"float_kind": "{:.8g}".format})
         plain = value.dtype == np.float64 or value.dtype.kind in "biu"
         return text if plain else f"{text} ({value.dtype})"
     if isinstance(value, np.generic):

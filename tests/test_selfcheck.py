@@ -76,6 +76,11 @@ def naive_softmax(z, axis=-1):
     return e / e.sum(axis=axis, keepdims=True)
 
 
+def noisy_softmax(z, axis=-1):
+    np.log(np.zeros(1))  # right answer, but a RuntimeWarning a grader would see on stderr
+    return reference.softmax(z, axis)
+
+
 def shifting_in_place(z, axis=-1):
     z = np.asarray(z)
     z -= z.max(axis=axis, keepdims=True)
@@ -103,19 +108,15 @@ def listy_softmax(z, axis=-1):
 @pytest.mark.parametrize(
     ("name", "fn", "status", "words"),
     [
-        (
-            "softmax",
-            naive_softmax,
-            "failed",
-            ["warned RuntimeWarning", "overflow", "subtract the max of each row first"],
-        ),
+        ("softmax", naive_softmax, "failed", ["returned nan", "subtract the max of each row"]),
+        ("softmax", noisy_softmax, "failed", ["warned RuntimeWarning: divide by zero"]),
         ("softmax", shifting_in_place, "failed", ["changed its input in place"]),
         ("softmax", listy_softmax, "failed", ["returned a list"]),
         ("one_hot", wrapping_one_hot, "failed", ["raise ValueError", "label 3 is not in [0, 3)"]),
         ("sigmoid", float64_sigmoid, "failed", ["returned float64, expected float32"]),
         ("logit", lambda p: 1 / 0, "error", ["raised ZeroDivisionError"]),
     ],
-    ids=["overflow", "mutation", "list", "wrap-around", "dtype", "crash"],
+    ids=["overflow", "warning", "mutation", "list", "wrap-around", "dtype", "crash"],
 )
 def test_failures_say_what_went_wrong(name, fn, status, words):
     outcome = outcome_of(name, fn)
@@ -125,12 +126,8 @@ def test_failures_say_what_went_wrong(name, fn, status, words):
 
 
 def test_nan_is_named_with_the_cure():
-    def nan_softmax(z, axis=-1):
-        with np.errstate(all="ignore"):
-            return naive_softmax(z, axis)
-
-    message = outcome_of("softmax", nan_softmax).message
-    assert message.startswith("softmax([1000.,    0.]) returned nan")
+    message = outcome_of("softmax", naive_softmax).message
+    assert message.startswith("softmax([1000, 0]) returned nan ([nan, 0])")
     assert message.endswith("exp overflowed: subtract the max of each row first")
 
 
