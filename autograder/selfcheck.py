@@ -115,15 +115,15 @@ def run_raises(fn, name, bad):
     return None
 
 
-def check_function(module, reference, name):
-    """Run every public case of `name`; stop at the first problem."""
+def check_function(module, reference, name, extra_cases=()):
+    """Run every public case of `name`, then `extra_cases`; stop at the first problem."""
     spec = CATALOGUE[name]
     fn = getattr(module, name, None)
     if fn is None:
         return Outcome(name, "error", f"helpers has no function named {name}")
     try:
         with time_limit(TIME_LIMIT):
-            for case in spec.cases:
+            for case in (*spec.cases, *extra_cases):
                 problem = run_case(fn, getattr(reference, name), name, case)
                 if problem:
                     return Outcome(name, *problem)
@@ -133,7 +133,8 @@ def check_function(module, reference, name):
                     return Outcome(name, *problem)
     except TookTooLong:
         return Outcome(name, "timeout", f"{name} ran for over {TIME_LIMIT} s: an infinite loop?")
-    return Outcome(name, "passed", f"{len(spec.cases) + len(spec.raises)} cases")
+    count = len(spec.cases) + len(extra_cases) + len(spec.raises)
+    return Outcome(name, "passed", f"{count} cases")
 
 
 def import_helpers(use_reference):

@@ -1,0 +1,211 @@
+"""Hidden cases: fresh random inputs for every graded function, drawn from a seeded generator.
+
+Learners never see these inputs, so an answer cannot be hard-coded; the seed makes a
+grading run reproducible. Each generator returns cases in float64 and float32, of
+ordinary size and at the extremes where naive formulas overflow.
+"""
+
+import numpy as np
+
+from .catalogue import case, loss_of_class_0, squared_norm
+
+DTYPES = (np.float64, np.float32)
+
+
+def shape(rng):
+    """A small batch shape (n, C)."""
+    return int(rng.integers(2, 7)), int(rng.integers(2, 6))
+
+
+def logits(rng, size, dtype, scale=5.0):
+    return (rng.standard_normal(size) * scale).astype(dtype)
+
+
+def distributions(rng, size, dtype, zeros=False):
+    """Rows summing to one; with `zeros`, some entries exactly 0."""
+    x = rng.gamma(0.7, size=size)
+    if zeros:
+        x[rng.random(size) < 0.3] = 0
+        x[..., 0] += x.sum(axis=-1) == 0  # never an all-zero row
+    return (x / x.sum(axis=-1, keepdims=True)).astype(dtype)
+
+
+def probabilities(rng, size, dtype):
+    """Values in [0, 1], some exactly 0 or 1."""
+    p = rng.random(size)
+    p[rng.random(size) < 0.15] = 0.0
+    p[rng.random(size) < 0.15] = 1.0
+    return p.astype(dtype)
+
+
+def labels(rng, n, num_classes):
+    return rng.integers(0, num_classes, n)
+
+
+def per_dtype(make):
+    """A generator of cases from make(rng, dtype), called once for each dtype."""
+
+    def generate(rng):
+        return tuple(c for dtype in DTYPES for c in make(rng, dtype))
+
+    return generate
+
+
+def linear_logits_cases(rng, dtype):
+    (n, c), d = shape(rng), int(rng.integers(1, 5))
+    return (case(logits(rng, (n, d), dtype), logits(rng, (d, c), dtype), logits(rng, c, dtype)),)
+
+
+def logit_cases(rng, dtype):
+    return (
+        case(probabilities(rng, shape(rng), dtype)),
+        case(dtype(0.5) + logits(rng, 4, dtype, 1e-3)),
+    )
+
+
+def one_hot_cases(rng, dtype):
+    n, c = shape(rng)
+    return (case(labels(rng, n, c), c),)
+
+
+def elementwise_logit_cases(rng, dtype):
+    return (case(logits(rng, shape(rng), dtype)), case(logits(rng, shape(rng), dtype, 1000.0)))
+
+
+def axis_logit_cases(rng, dtype):
+    return (
+        case(logits(rng, shape(rng), dtype)),
+        case(logits(rng, shape(rng), dtype, 1000.0)),
+        case(logits(rng, shape(rng), dtype), axis=0),
+    )
+
+
+def logsumexp_cases(rng, dtype):
+    return (*axis_logit_cases(rng, dtype), case(logits(rng, shape(rng), dtype), keepdims=True))
+
+
+def probability_cases(rng, dtype):
+    return (case(probabilities(rng, shape(rng), dtype)), case(probabilities(rng, 5, dtype), base=2))
+
+
+def distribution_cases(rng, dtype):
+    size = shape(rng)
+    return (
+        case(distributions(rng, size, dtype, zeros=True)),
+        case(distributions(rng, size, dtype), base=2),
+        case(distributions(rng, size[::-1], dtype).T.copy(), axis=0),
+    )
+
+
+def two_distribution_cases(rng, dtype):
+    size = shape(rng)
+    p, q = distributions(rng, size, dtype, zeros=True), distributions(rng, size, dtype)
+    return (case(p, q), case(q, p, base=2), case(p, distributions(rng, size, dtype, zeros=True)))
+
+
+def binary_cross_entropy_cases(rng, dtype):
+    size = shape(rng)
+    return (case(probabilities(rng, size, dtype), rng.uniform(0.01, 0.99, size).astype(dtype)),)
+
+
+def log_loss_cases(rng, dtype):
+    n, c = shape(rng)
+    q = np.clip(distributions(rng, (n, c), dtype), 0, 1)
+    return (
+        case(labels(rng, n, c), q, labels=np.arange(c)),
+        case(np.eye(c, dtype=np.int64)[labels(rng, n, c)], q, normalize=False),
+    )
+
+
+def dense_label_cases(rng, dtype):
+    size = shape(rng)
+    return (
+        case(distributions(rng, size, dtype, zeros=True), logits(rng, size, dtype)),
+        case(distributions(rng, size, dtype), logits(rng, size, dtype, 1000.0)),
+    )
+
+
+def sparse_label_cases(rng, dtype):
+    n, c = shape(rng)
+    return (
+        case(labels(rng, n, c), logits(rng, (n, c), dtype)),
+        case(labels(rng, n, c), logits(rng, (n, c), dtype, 1000.0)),
+    )
+
+
+def sigmoid_label_cases(rng, dtype):
+    size = shape(rng)
+    return (
+        case(probabilities(rng, size, dtype), logits(rng, size, dtype)),
+        case(probabilities(rng, size, dtype), logits(rng, size, dtype, 1000.0)),
+    )
+
+
+def keras_cases(rng, dtype):
+    size = shape(rng)
+    y = distributions(rng, size, dtype, zeros=True)
+    return (
+        case(y, logits(rng, size, dtype), from_logits=True),
+        case(y, distributions(rng, size, dtype, zeros=True) * dtype(2)),
+        case(y, distributions(rng, size, dtype), label_smoothing=0.2),
+    )
+
+
+def torch_cases(rng, dtype):
+    n, c = shape(rng)
+    target = labels(rng, n, c)
+    target[0] = -100
+    weight = rng.uniform(0.5, 2.0, c).astype(dtype)
+    return (
+        case(logits(rng, (n, c), dtype), target),
+        case(logits(rng, (n, c), dtype), target, weight=weight, reduction="sum"),
+        case(logits(rng, (n, c), dtype, 1000.0), labels(rng, n, c), reduction="none"),
+        case(logits(rng, (n, c), dtype), distributions(rng, (n, c), dtype), label_smoothing=0.1),
+    )
+
+
+def bce_logits_cases(rng, dtype):
+    size = shape(rng)
+    pos_weight = rng.uniform(0.5, 3.0, size[-1]).astype(dtype)
+    return (
+        case(logits(rng, size, dtype), probabilities(rng, size, dtype)),
+        case(logits(rng, size, dtype, 1000.0), probabilities(rng, size, dtype), reduction="none"),
+        case(logits(rng, size, dtype), probabilities(rng, size, dtype), pos_weight=pos_weight),
+    )
+
+
+def gradient_cases(rng):
+    # float64 only: numerical_gradient always works in float64
+    return (
+        case(squared_norm, logits(rng, shape(rng), np.float64)),
+        case(loss_of_class_0, logits(rng, 4, np.float64)),
+    )
+
+
+HIDDEN = {
+    "linear_logits": per_dtype(linear_logits_cases),
+    "logit": per_dtype(logit_cases),
+    "one_hot": per_dtype(one_hot_cases),
+    "hardmax": per_dtype(axis_logit_cases),
+    "sigmoid": per_dtype(elementwise_logit_cases),
+    "log_sigmoid": per_dtype(elementwise_logit_cases),
+    "softmax": per_dtype(axis_logit_cases),
+    "log_softmax": per_dtype(axis_logit_cases),
+    "logsumexp": per_dtype(logsumexp_cases),
+    "self_information": per_dtype(probability_cases),
+    "entropy": per_dtype(distribution_cases),
+    "binary_entropy": per_dtype(probability_cases),
+    "kl_divergence": per_dtype(two_distribution_cases),
+    "js_divergence": per_dtype(two_distribution_cases),
+    "cross_entropy": per_dtype(two_distribution_cases),
+    "binary_cross_entropy": per_dtype(binary_cross_entropy_cases),
+    "log_loss": per_dtype(log_loss_cases),
+    "softmax_cross_entropy_with_logits": per_dtype(dense_label_cases),
+    "sparse_softmax_cross_entropy_with_logits": per_dtype(sparse_label_cases),
+    "sigmoid_cross_entropy_with_logits": per_dtype(sigmoid_label_cases),
+    "categorical_crossentropy": per_dtype(keras_cases),
+    "cross_entropy_loss": per_dtype(torch_cases),
+    "binary_cross_entropy_with_logits": per_dtype(bce_logits_cases),
+    "softmax_cross_entropy_grad": per_dtype(dense_label_cases),
+    "numerical_gradient": gradient_cases,
+}

@@ -1,0 +1,33 @@
+"""The hidden half of a lesson's autograded test cell.
+
+``grade("softmax")`` runs the learner's ``helpers.softmax`` on the catalogue's public
+cases and on hidden random ones, compares every result with the reference, and raises
+AssertionError with a message the learner can act on. Warnings are caught, never
+printed: nbgrader scores a cell 0 for any output on stderr, even from a correct function.
+"""
+
+import importlib
+import os
+import secrets
+
+import numpy as np
+
+from .hidden import HIDDEN
+from .selfcheck import check_function
+
+SEED_VARIABLE = "COURSE_GRADING_SEED"
+
+
+def grading_seed():
+    """The run's seed: fixed by the grader through the environment, else fresh."""
+    return int(os.environ.get(SEED_VARIABLE) or secrets.randbits(32))
+
+
+def grade(name, seed=None):
+    """Assert that the learner's `name` matches the reference on public and hidden cases."""
+    learner = importlib.import_module("helpers")
+    reference = importlib.import_module("solutions.helpers")
+    rng = np.random.default_rng(grading_seed() if seed is None else seed)
+    outcome = check_function(learner, reference, name, HIDDEN[name](rng))
+    assert outcome.status == "passed", outcome.message
+    print(f"{name}: every public and hidden case passed ({outcome.message})")
