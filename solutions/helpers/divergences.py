@@ -111,6 +111,9 @@ def js_divergence(p, q, axis=-1, base=None):
     ### BEGIN SOLUTION
     p, q = check_distribution(p, "p", axis), check_distribution(q, "q", axis)
     check_same_shape(p, q)
-    m = (p + q) / 2
-    return (kl_divergence(p, m, axis, base) + kl_divergence(q, m, axis, base)) / 2
+    # With s = p + q = 2m, KL(p || m) = sum p log(2p / s) = sum rel_entr(2p, s) / 2.
+    # Halving s instead could round a subnormal q_k / 2 to 0 and make JS infinite.
+    s = p + q
+    js = (rel_entr(2 * p, s) + rel_entr(2 * q, s)).sum(axis=axis) / 4
+    return in_base(np.maximum(js, 0), base)
     ### END SOLUTION

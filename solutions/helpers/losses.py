@@ -398,7 +398,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
         if (q < 0).any():
             raise ValueError("y_pred must hold probabilities (>= 0); pass from_logits=True for logits")
         log_q = np.log(np.clip(q / q.sum(axis=axis, keepdims=True), 1e-7, 1 - 1e-7))
-    return -(y * log_q).sum(axis=axis)
+    return -(y * np.where(y > 0, log_q, 0)).sum(axis=axis)  # 0 log 0 = 0
     ### END SOLUTION
 
 

@@ -121,7 +121,8 @@ def softmax(z, axis=-1):
     """
     ### BEGIN SOLUTION
     z = as_float_array(z, "z")
-    e = np.exp(z - np.max(z, axis=axis, keepdims=True))
+    with np.errstate(over="ignore"):  # a gap wider than the largest float gives -inf: fine
+        e = np.exp(z - np.max(z, axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
     ### END SOLUTION
 
@@ -162,7 +163,8 @@ def log_softmax(z, axis=-1):
     """
     ### BEGIN SOLUTION
     z = as_float_array(z, "z")
-    shifted = z - np.max(z, axis=axis, keepdims=True)
+    with np.errstate(over="ignore"):  # a gap wider than the largest float gives -inf: fine
+        shifted = z - np.max(z, axis=axis, keepdims=True)
     # The maximum of `shifted` is 0, so logsumexp adds it without rounding.
     return shifted - logsumexp(shifted, axis=axis, keepdims=True)
     ### END SOLUTION
@@ -211,8 +213,10 @@ def logsumexp(z, axis=-1, keepdims=False):
     top = np.max(z, axis=axis, keepdims=True)
     is_top = z == top
     n = np.sum(is_top, axis=axis, keepdims=True, dtype=z.dtype)
-    # Shift by 0, not by the maximum, where it is infinite: never inf - inf.
-    others = z - np.where(np.isfinite(top), top, 0)
+    # Shift by 0, not by the maximum, where it is infinite: never inf - inf. A gap
+    # wider than the largest float gives -inf, and exp(-inf) = 0 is the right term.
+    with np.errstate(over="ignore"):
+        others = z - np.where(np.isfinite(top), top, 0)
     np.exp(others, out=others)  # in place: one temporary the size of z
     others[is_top] = 0  # the maximal terms are counted exactly by n
     with np.errstate(divide="ignore"):  # n is 0 only in a slice of NaN
