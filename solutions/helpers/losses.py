@@ -3,7 +3,7 @@ r"""Lesson 5: cross-entropy, from probabilities and from logits, as the framewor
 import numpy as np
 from scipy.special import xlog1py, xlogy
 
-from .sigmoid_softmax import log_sigmoid, log_softmax, softmax
+from .sigmoid_softmax import log_sigmoid, log_softmax, logsumexp, softmax
 from .validation import (
     as_float_array,
     check_broadcasts,
@@ -231,8 +231,12 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1):
     labels = check_distribution(labels, "labels", axis)
     logits = as_float_array(logits, "logits")
     check_same_shape(labels, logits, ("labels", "logits"))
-    log_q = log_softmax(logits, axis=axis)
-    return -(labels * np.where(labels > 0, log_q, 0)).sum(axis=axis)
+    # -sum y (z - lse) = lse * sum y - sum y z, with z shifted by its max for accuracy;
+    # vecdot sums the products without storing them, and 0 * -inf counts as 0.
+    with np.errstate(over="ignore"):  # a gap wider than the largest float gives -inf
+        shifted = logits - np.max(logits, axis=axis, keepdims=True)
+    lse = logsumexp(shifted, axis=axis)
+    return lse * labels.sum(axis=axis) - np.vecdot(labels, np.where(labels > 0, shifted, 0), axis=axis)
     ### END SOLUTION
 
 
@@ -283,8 +287,10 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits):
             f"labels of shape {labels.shape} need logits of shape {labels.shape} + (C,), "
             f"got {logits.shape}"
         )
-    picked = np.take_along_axis(log_softmax(logits), labels[..., np.newaxis], axis=-1)
-    return -picked[..., 0]
+    with np.errstate(over="ignore"):  # a gap wider than the largest float gives -inf
+        shifted = logits - np.max(logits, axis=-1, keepdims=True)
+    picked = np.take_along_axis(shifted, labels[..., np.newaxis], axis=-1)[..., 0]
+    return logsumexp(shifted) - picked
     ### END SOLUTION
 
 

@@ -165,7 +165,8 @@ def log_softmax(z, axis=-1):
     z = as_float_array(z, "z")
     with np.errstate(over="ignore"):  # a gap wider than the largest float gives -inf: fine
         shifted = z - np.max(z, axis=axis, keepdims=True)
-    # The maximum of `shifted` is 0, so logsumexp adds it without rounding.
+    # The maximum of `shifted` is 0, so logsumexp(shifted) is log1p of the other
+    # terms, with no large number to round away the small ones.
     return shifted - logsumexp(shifted, axis=axis, keepdims=True)
     ### END SOLUTION
 
@@ -189,12 +190,13 @@ def logsumexp(z, axis=-1, keepdims=False):
 
     Notes
     -----
-    .. math:: \operatorname{logsumexp}(z) = m + \log n
-              + \operatorname{log1p}\Big(\tfrac{1}{n}\sum_{k:\,z_k < m} e^{z_k - m}\Big)
+    .. math:: \operatorname{logsumexp}(z) = z_j
+              + \operatorname{log1p}\Big(\sum_{k \ne j} e^{z_k - z_j}\Big),
+              \qquad j = \arg\max_k z_k
 
-    where :math:`m` is the maximum and :math:`n` the number of entries equal to
-    it. Separating the maximal terms and using ``log1p`` keeps full relative
-    accuracy when the other terms are tiny, as in SciPy.
+    The maximal term contributes exactly :math:`e^0 = 1`. Taking it out of the sum
+    and adding it back through ``log1p`` keeps full relative accuracy when the
+    other terms are tiny (``log(1 + 1e-20)`` would round to 0), as SciPy does.
 
     See Also
     --------
@@ -210,16 +212,14 @@ def logsumexp(z, axis=-1, keepdims=False):
     """
     ### BEGIN SOLUTION
     z = as_float_array(z, "z")
-    top = np.max(z, axis=axis, keepdims=True)
-    is_top = z == top
-    n = np.sum(is_top, axis=axis, keepdims=True, dtype=z.dtype)
+    j = np.argmax(z, axis=axis, keepdims=True)
+    top = np.take_along_axis(z, j, axis=axis)
     # Shift by 0, not by the maximum, where it is infinite: never inf - inf. A gap
     # wider than the largest float gives -inf, and exp(-inf) = 0 is the right term.
     with np.errstate(over="ignore"):
         others = z - np.where(np.isfinite(top), top, 0)
     np.exp(others, out=others)  # in place: one temporary the size of z
-    others[is_top] = 0  # the maximal terms are counted exactly by n
-    with np.errstate(divide="ignore"):  # n is 0 only in a slice of NaN
-        out = top + np.log(n) + np.log1p(others.sum(axis=axis, keepdims=True) / n)
+    np.put_along_axis(others, j, 0, axis=axis)  # the maximal term, exactly 1, is log1p's 1
+    out = top + np.log1p(others.sum(axis=axis, keepdims=True))
     return out if keepdims else np.squeeze(out, axis=axis)[()]
     ### END SOLUTION

@@ -63,11 +63,9 @@ def check_probabilities(p, name="p"):
     array([0. , 0.5, 1. ])
     """
     p = as_float_array(p, name)
-    outside = np.isnan(p) | (p < 0) | (p > 1)
-    if outside.any():
-        raise ValueError(
-            f"{name} must hold probabilities in [0, 1]; found {p[outside].flat[0]!r}"
-        )
+    if p.size and not (p.min() >= 0 and p.max() <= 1):  # NaN fails both comparisons
+        bad = p[np.isnan(p) | (p < 0) | (p > 1)].flat[0]
+        raise ValueError(f"{name} must hold probabilities in [0, 1]; found {bad!r}")
     return p
 
 
