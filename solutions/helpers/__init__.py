@@ -16,7 +16,7 @@ Every function is also importable from the package itself:
 check cells).
 """
 
-from .checking import compare  # a tool for the lessons' check cells, not an exercise
+from .checking import compare  # noqa: F401  (a tool for the check cells, not an exercise)
 from .divergences import js_divergence, kl_divergence
 from .information import binary_entropy, entropy, self_information
 from .logits import hardmax, linear_logits, logit, one_hot

@@ -45,8 +45,7 @@ def compare(label, actual, expected, rtol=1e-7, atol=1e-12):
         with np.errstate(invalid="ignore"):  # inf - inf where both are inf
             gap = np.abs(actual.astype(float) - expected.astype(float))
         worst = np.nanmax(gap) if np.isfinite(gap).any() else np.nan
-        verdict = f"close (max difference {worst:.2g})" if ok else (
-            f"DIFFERENT: got {actual}, expected {expected} (max difference {worst:.2g})"
-        )
+        verdict = "close" if ok else f"DIFFERENT: got {actual}, expected {expected}"
+        verdict += f" (max difference {worst:.2g})"
     print(f"{label}: {verdict}")
     return ok

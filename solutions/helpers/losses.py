@@ -232,11 +232,12 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1):
     logits = as_float_array(logits, "logits")
     check_same_shape(labels, logits, ("labels", "logits"))
     # -sum y (z - lse) = lse * sum y - sum y z, with z shifted by its max for accuracy;
-    # vecdot sums the products without storing them, and 0 * -inf counts as 0.
+    # vecdot sums the products without storing them.
     with np.errstate(over="ignore"):  # a gap wider than the largest float gives -inf
         shifted = logits - np.max(logits, axis=axis, keepdims=True)
     lse = logsumexp(shifted, axis=axis)
-    return lse * labels.sum(axis=axis) - np.vecdot(labels, np.where(labels > 0, shifted, 0), axis=axis)
+    counted = np.where(labels > 0, shifted, 0)  # a class with label 0 adds 0, even at -inf
+    return lse * labels.sum(axis=axis) - np.vecdot(labels, counted, axis=axis)
     ### END SOLUTION
 
 
@@ -402,7 +403,9 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
         log_q = log_softmax(q, axis=axis)
     else:
         if (q < 0).any():
-            raise ValueError("y_pred must hold probabilities (>= 0); pass from_logits=True for logits")
+            raise ValueError(
+                "y_pred must hold probabilities (>= 0); pass from_logits=True for logits"
+            )
         log_q = np.log(np.clip(q / q.sum(axis=axis, keepdims=True), 1e-7, 1 - 1e-7))
     return -(y * np.where(y > 0, log_q, 0)).sum(axis=axis)  # 0 log 0 = 0
     ### END SOLUTION
@@ -502,7 +505,9 @@ def cross_entropy_loss(
     ### END SOLUTION
 
 
-def binary_cross_entropy_with_logits(logits, target, weight=None, pos_weight=None, reduction="mean"):
+def binary_cross_entropy_with_logits(
+    logits, target, weight=None, pos_weight=None, reduction="mean"
+):
     r"""Sigmoid cross-entropy with PyTorch's weights, for multi-label problems.
 
     Parameters

@@ -108,8 +108,7 @@ def check_same_shape(a, b, names=("p", "q")):
     """
     if a.shape != b.shape:
         raise ValueError(
-            f"{names[0]} and {names[1]} must have the same shape, "
-            f"got {a.shape} and {b.shape}"
+            f"{names[0]} and {names[1]} must have the same shape, got {a.shape} and {b.shape}"
         )
 
 
