@@ -32,6 +32,7 @@ class Case:
     args: tuple
     kwargs: dict = field(default_factory=dict)
     hint: str = ""
+    scale: float | None = None  # 0 demands full relative accuracy; None: the inputs' size
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,8 @@ class Spec:
     ulps: float = DEFAULT_ULPS
 
 
-def case(*args, hint="", **kwargs):
-    return Case(args, kwargs, hint)
+def case(*args, hint="", scale=None, **kwargs):
+    return Case(args, kwargs, hint, scale)
 
 
 def raises(*args, why, **kwargs):
@@ -111,6 +112,11 @@ SPECS = (
         (
             case(f64([0.5, 0.8, 0.2]), hint="logit(p) = log(p / (1 - p))"),
             case(f64([0.0, 1.0]), hint="logit(0) is -inf and logit(1) is inf"),
+            case(
+                f64([0.5 + 2.0**-30]),
+                scale=0,
+                hint="near 1/2, log(p / (1 - p)) loses digits: use log1p(2 (p - 1/2) / (1 - p))",
+            ),
             case(f32([0.25, 0.75]), hint=KEEP_DTYPE),
         ),
         raises=(
@@ -163,6 +169,7 @@ SPECS = (
                 hint="log(sigmoid(-1000)) is log(0): use min(x, 0) - log1p(exp(-|x|))",
             ),
             case(f64([1000.0]), hint="exp(-x) overflowed for x = -1000 or log lost the digits"),
+            case(f64([40.0]), scale=0, hint="log(1 + 4e-18) rounds to 0: use log1p(exp(-|x|))"),
             case(f32([-100.0, 20.0]), hint=KEEP_DTYPE),
         ),
     ),

@@ -17,12 +17,18 @@ import numpy as np
 DEFAULT_ULPS = 64
 
 
+def short(x):
+    """A float in 8 significant digits, or in full where 8 would hide a difference."""
+    text = f"{x:.8g}"
+    return text if type(x)(text) == x or np.isnan(x) else str(x)
+
+
 def describe(value, limit=6):
     """A short, readable rendering of a value for messages."""
     if isinstance(value, np.ndarray) and value.size > limit:
         return f"<{value.dtype} array of shape {value.shape}>"
     if isinstance(value, np.ndarray):
-        text = np.array2string(value, separator=", ", formatter={"float_kind": "{:.8g}".format})
+        text = np.array2string(value, separator=", ", formatter={"float_kind": short})
         plain = value.dtype == np.float64 or value.dtype.kind in "biu"
         return text if plain else f"{text} ({value.dtype})"
     if isinstance(value, np.generic):
