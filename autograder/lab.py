@@ -41,6 +41,9 @@ def main(jupyter_args=(), out=print):
         "jupyterlab",
         f"--ServerApp.root_dir={ROOT}",
         "--LabApp.default_url=/lab/tree/lessons",
+        # The course works offline: no news feed, no update checks against the internet.
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         *jupyter_args,
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
