@@ -38,11 +38,24 @@ def parse(argv):
         help="check the reference solutions instead of your helpers",
     )
 
+    p = sub.add_parser("release", help="lay out the nbgrader course in a directory")
+    p.add_argument(
+        "--course-dir",
+        required=True,
+        metavar="DIR",
+        help="where to write the course (outside this repository)",
+    )
+
     p = sub.add_parser(
         "lab",
         help="start JupyterLab on the lessons",
         description="Start JupyterLab at the course root. Other options "
         "(e.g. --no-browser, --port 8889) are passed to JupyterLab.",
+    )
+    p.add_argument(
+        "--course-dir",
+        metavar="DIR",
+        help="open the formgrader of a course laid out by `course release`",
     )
     return parser.parse_known_args(argv)
 
@@ -62,9 +75,13 @@ def main(argv=None):
         from . import selfcheck
 
         return selfcheck.main(args.names, args.lesson, args.reference)
+    if args.command == "release":
+        from . import release
+
+        return release.release(args.course_dir)
     from . import lab
 
-    return lab.main(rest)
+    return lab.main(rest, course_dir=args.course_dir)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,8 @@ def environment_problems(root=ROOT):
     return problems
 
 
-def main(jupyter_args=(), out=print):
+def main(jupyter_args=(), course_dir=None, out=print):
+    """Start JupyterLab on lessons/, or on the formgrader of a released course."""
     problems = environment_problems()
     if problems:
         out("The course cannot start in this environment:")
@@ -35,12 +36,18 @@ def main(jupyter_args=(), out=print):
             out(f"  - {problem}")
         out(f"Fix: from {ROOT}, run  python3 -m pip install -e .  (in the venv you use).")
         return 1
+    root, landing = ROOT, "/lab/tree/lessons"
+    if course_dir is not None:
+        root, landing = Path(course_dir).resolve(), "/formgrader"
+        if not (root / "nbgrader_config.py").exists():
+            out(f"{root} has no nbgrader_config.py: lay the course out with `course release`.")
+            return 1
     command = [
         sys.executable,
         "-m",
         "jupyterlab",
-        f"--ServerApp.root_dir={ROOT}",
-        "--LabApp.default_url=/lab/tree/lessons",
+        f"--ServerApp.root_dir={root}",
+        f"--LabApp.default_url={landing}",
         # The course works offline: no news feed, no update checks against the internet.
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
@@ -51,6 +58,6 @@ def main(jupyter_args=(), out=print):
         out("Running as root: starting JupyterLab with --allow-root.")
         command.append("--allow-root")
     try:
-        return subprocess.call(command)
+        return subprocess.call(command, cwd=root)  # nbgrader reads its config from the cwd
     except KeyboardInterrupt:
         return 0

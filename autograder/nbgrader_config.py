@@ -1,0 +1,27 @@
+"""nbgrader configuration for a course laid out by `course release`.
+
+`course release` copies this file into the course directory, where nbgrader, the
+formgrader and `course grade` find it. Paths are relative to that directory, so the
+course can be moved. Nothing here is a hand-kept list: the files that students'
+copies keep at autograde are read from source/ each time nbgrader starts.
+"""
+
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+c = get_config()  # noqa: F821 - nbgrader defines get_config when it loads this file
+
+c.CourseDirectory.root = str(HERE)
+c.CourseDirectory.course_id = "logits-to-loss"
+c.CourseDirectory.db_url = f"sqlite:///{HERE / 'gradebook.db'}"
+c.Exchange.root = str(HERE / "exchange")
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "__pycache__", "*.pyc"]
+
+# nbgrader copies the instructor's files over the student's at autograde (#940): a
+# wrong helper would then be graded as the reference. Every helpers file a lesson
+# ships is the student's own work and must be kept.
+c.Autograde.exclude_overwriting = {
+    lesson.name: sorted(str(p.relative_to(lesson)) for p in (lesson / "helpers").glob("*.py"))
+    for lesson in sorted((HERE / "source").glob("lesson-*"))
+}

@@ -1,0 +1,132 @@
+"""``course release --course-dir DIR``: lay out a complete nbgrader course outside the repository.
+
+Each lesson becomes an nbgrader assignment ``lesson-0N``: its solution notebook, and a
+``helpers/`` package in which this lesson's functions are the reference (stripped to
+stubs in the release), earlier lessons' are filled in so that a lesson is graded on its
+own functions only, and later lessons' are stubs. nbgrader copies ``.py`` files byte
+for byte (jupyter/nbgrader#1237), so the release's helpers are stripped here with the
+same nbgrader logic that ``course build`` uses, then checked for leaks.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from .build import helper_stub
+from .lessons import LESSONS, ROOT
+
+ASSIGNMENT = "lesson-{:02d}"
+FILLED = """\
+# helpers/{name}: lesson {number}, filled in with the reference so that lesson {lesson}
+# is graded on its own functions only.
+"""
+SOLUTION_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+
+
+def without_markers(source):
+    """The reference with its solution code kept and the marker lines dropped."""
+    return "".join(line for line in source.splitlines(True) if "SOLUTION" not in line)
+
+
+def helpers_for(lesson, version):
+    """{file name: text} of the helpers package of `lesson`, in its source or release version."""
+    modules = {other.module: other.number for other in LESSONS}
+    files = {}
+    for path in sorted((ROOT / "solutions" / "helpers").glob("*.py")):
+        number = modules.get(path.stem)
+        if number is None or number > lesson.number:
+            files[path.name] = helper_stub(path)  # given modules, and later lessons
+        elif number < lesson.number:
+            files[path.name] = FILLED.format(name=path.name, number=number, lesson=lesson.number)
+            files[path.name] += without_markers(path.read_text())
+        elif version == "source":
+            files[path.name] = path.read_text()
+        else:
+            files[path.name] = helper_stub(path)
+    return files
+
+
+def write_files(folder, files):
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text)
+
+
+def nbgrader(course_dir, *args):
+    """Run nbgrader in the course directory, with this environment's alembic on PATH."""
+    bin_dir = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
+    run = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args],
+        cwd=course_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if run.returncode:
+        raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{run.stdout}{run.stderr}")
+    return run
+
+
+def solution_lines(paths):
+    """The solution lines of these reference files long enough to be telling elsewhere."""
+    lines = set()
+    for path in paths:
+        inside = False
+        for line in path.read_text().splitlines():
+            if "### BEGIN SOLUTION" in line or "### END SOLUTION" in line:
+                inside = "BEGIN" in line
+            elif inside and len(line.strip()) > 20:
+                lines.add(line.strip())
+    return lines
+
+
+def leaks(folder, lesson):
+    """Where solution markers, or solution code of this or a later lesson, survive in `folder`.
+
+    Earlier lessons' modules are filled in on purpose and are not searched for code.
+    """
+    earlier = {f"{other.module}.py" for other in LESSONS if other.number < lesson.number}
+    telling = solution_lines(
+        ROOT / "solutions" / "helpers" / f"{other.module}.py"
+        for other in LESSONS
+        if other.number >= lesson.number
+    )
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if path.suffix in (".py", ".ipynb"):
+            text = path.read_text()
+            found += [f"{path}: {marker}" for marker in SOLUTION_MARKERS if marker in text]
+            if path.suffix == ".py" and path.name not in earlier:
+                found += [
+                    f"{path}: {ln.strip()}" for ln in text.splitlines() if ln.strip() in telling
+                ]
+    return found
+
+
+def release(course_dir, out=print):
+    """Write nbgrader_config.py and source/, run generate_assignment, strip and check release/."""
+    course_dir = Path(course_dir).resolve()
+    if course_dir == ROOT or ROOT in course_dir.parents:
+        raise ValueError(f"the course directory must be outside the repository, not {course_dir}")
+    course_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy(Path(__file__).with_name("nbgrader_config.py"), course_dir / "nbgrader_config.py")
+    for lesson in LESSONS:
+        name = ASSIGNMENT.format(lesson.number)
+        source = course_dir / "source" / name
+        if source.exists():
+            shutil.rmtree(source)
+        write_files(source / "helpers", helpers_for(lesson, "source"))
+        shutil.copy(ROOT / "solutions" / f"{lesson.slug}.ipynb", source)
+    for lesson in LESSONS:
+        name = ASSIGNMENT.format(lesson.number)
+        nbgrader(course_dir, "generate_assignment", name, "--force")
+        released = course_dir / "release" / name
+        write_files(released / "helpers", helpers_for(lesson, "release"))
+        problems = leaks(released, lesson)
+        if problems:
+            raise RuntimeError("solution code survived in the release:\n" + "\n".join(problems))
+        out(f"released {name}: {lesson.title} -> {released}")
+    return 0

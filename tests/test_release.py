@@ -1,0 +1,79 @@
+"""`course release`: a complete nbgrader course, whose release holds no solution."""
+
+import subprocess
+import sys
+
+import pytest
+from nbgrader.api import Gradebook
+from traitlets.config.loader import PyFileConfigLoader
+
+from autograder import release
+from autograder.lessons import LESSONS, ROOT
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    course_dir = tmp_path_factory.mktemp("course")
+    assert release.release(course_dir, out=lambda message: None) == 0
+    return course_dir
+
+
+def assignment(lesson):
+    return release.ASSIGNMENT.format(lesson.number)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
+def test_each_lesson_is_an_assignment_with_its_notebook_and_helpers(course, lesson):
+    for stage in ("source", "release"):
+        folder = course / stage / assignment(lesson)
+        assert (folder / f"{lesson.slug}.ipynb").exists()
+        assert (folder / "helpers" / "__init__.py").exists()
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
+def test_the_release_holds_no_solution_code_and_no_hidden_test(course, lesson):
+    released = course / "release" / assignment(lesson)
+    text = (released / f"{lesson.slug}.ipynb").read_text()
+    for secret in ("BEGIN SOLUTION", "HIDDEN TESTS", "autograder.notebook"):
+        assert secret not in text
+    own = (released / "helpers" / f"{lesson.module}.py").read_text()
+    assert own == (ROOT / "helpers" / f"{lesson.module}.py").read_text(), "not the stub"
+    assert release.leaks(released, lesson) == []
+
+
+@pytest.mark.parametrize("lesson", LESSONS[1:4], ids=lambda lesson: lesson.slug)
+def test_earlier_lessons_are_filled_in_and_the_rest_are_stubs(course, lesson):
+    run = subprocess.run(
+        [sys.executable, "-m", "autograder.cli", "check"],
+        cwd=course / "release" / assignment(lesson),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    earlier = sum(len(other.functions) for other in LESSONS if other.number < lesson.number)
+    rest = sum(len(other.functions) for other in LESSONS) - earlier
+    assert f"{earlier} passed, {rest} not yet implemented" in run.stdout, run.stdout
+
+
+def test_students_helpers_are_never_overwritten_at_autograde(course):
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    kept = config.Autograde.exclude_overwriting
+    for lesson in LESSONS:
+        files = sorted(
+            p.name for p in (course / "source" / assignment(lesson) / "helpers").glob("*.py")
+        )
+        assert kept[assignment(lesson)] == [f"helpers/{name}" for name in files]
+
+
+def test_the_gradebook_knows_every_graded_cell(course):
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        assert sorted(a.name for a in gradebook.assignments) == [assignment(x) for x in LESSONS]
+        for lesson in LESSONS:
+            notebook = gradebook.find_notebook(lesson.slug, assignment(lesson))
+            autograded = {cell.name for cell in notebook.grade_cells if cell.cell_type == "code"}
+            assert autograded == set(lesson.functions)
+
+
+def test_the_course_must_live_outside_the_repository():
+    with pytest.raises(ValueError, match="outside the repository"):
+        release.release(ROOT / "course")
