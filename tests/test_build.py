@@ -9,6 +9,7 @@ import pytest
 from autograder import build
 from autograder.catalogue import CATALOGUE
 from autograder.lessons import ROOT
+from autograder.release import solution_lines
 
 
 @pytest.fixture
@@ -40,20 +41,7 @@ def test_every_stub_raises_not_implemented(name):
 def test_stubs_hold_no_solution_code(source):
     stub = (ROOT / "helpers" / source.name).read_text()
     assert "BEGIN SOLUTION" not in stub and "END SOLUTION" not in stub
-    solution_lines = []
-    inside = False
-    for line in source.read_text().splitlines():
-        if "### END SOLUTION" in line:
-            inside = False
-        if inside and line.strip():
-            solution_lines.append(line)
-        if "### BEGIN SOLUTION" in line:
-            inside = True
-    leaked = [
-        line
-        for line in solution_lines
-        if line in stub.splitlines() and line.strip() not in ("return out", "return grad")
-    ]
+    leaked = solution_lines([source]) & {line.strip() for line in stub.splitlines()}
     assert not leaked, f"solution lines survive in helpers/{source.name}: {leaked}"
 
 
