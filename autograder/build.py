@@ -35,6 +35,11 @@ def fingerprint(text):
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
+def notebook_fingerprint(nb):
+    """A fingerprint of the cells' sources only: running a notebook is not editing it."""
+    return fingerprint(json.dumps([cell.source for cell in nb.cells]))
+
+
 def clear_solutions(source):
     """`source` with every solution region replaced by nbgrader's code stub."""
     cell = nbformat.v4.new_code_cell(source)
@@ -60,10 +65,9 @@ def learner_notebook(path):
         ClearOutputPreprocessor(),
     ):
         nb, resources = preprocessor.preprocess(nb, resources)
-    sources = json.dumps([cell.source for cell in nb.cells])
     nb.metadata["course"] = {
         "generated_from": f"solutions/{path.name}",
-        "fingerprint": fingerprint(sources),
+        "fingerprint": notebook_fingerprint(nb),
     }
     return nbformat.writes(nb) + "\n"
 
@@ -87,8 +91,7 @@ def is_pristine(path):
             nb = nbformat.reads(text, as_version=4)
         except Exception:  # unreadable: treat as the learner's, never overwrite it
             return False
-        recorded = nb.metadata.get("course", {}).get("fingerprint")
-        return recorded == fingerprint(json.dumps([cell.source for cell in nb.cells]))
+        return nb.metadata.get("course", {}).get("fingerprint") == notebook_fingerprint(nb)
     lines = text.split("\n", 2)
     match = FINGERPRINT.search(lines[1]) if len(lines) == 3 else None
     return bool(match) and match.group(1) == fingerprint(lines[2])

@@ -33,11 +33,3 @@ LESSONS = (
     Lesson(4, "04-kl-divergence", "KL divergence", "divergences"),
     Lesson(5, "05-cross-entropy", "Cross-entropy", "losses"),
 )
-
-
-def lesson_of(function_name):
-    """The lesson whose module defines `function_name`."""
-    for lesson in LESSONS:
-        if function_name in lesson.functions:
-            return lesson
-    raise KeyError(function_name)
