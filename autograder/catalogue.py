@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .child import loss_of_class_0, squared_norm, twice
 from .compare import DEFAULT_ULPS
 
 inf = np.inf
@@ -56,17 +57,6 @@ def case(*args, hint="", scale=None, **kwargs):
 
 def raises(*args, why, **kwargs):
     return Raises(args, kwargs, why)
-
-
-def squared_norm(v):
-    """f(v) = sum of v**2, whose gradient is 2v."""
-    return float(np.sum(np.square(v)))
-
-
-def loss_of_class_0(z):
-    """f(z) = -log softmax(z)[0], whose gradient is softmax(z) - [1, 0, ...]."""
-    top = np.max(z)
-    return float(top + np.log(np.sum(np.exp(z - top))) - z[0])
 
 
 OVERFLOW = "exp overflowed: subtract the max of each row first"
@@ -529,7 +519,7 @@ SPECS = (
         ),
         raises=(
             raises(squared_norm, f64([1.0]), h=0.0, why="the step h must be positive"),
-            raises(lambda v: v * 2, f64([1.0, 2.0]), why="f returns an array, not a scalar"),
+            raises(twice, f64([1.0, 2.0]), why="f returns an array, not a scalar"),
         ),
         ulps=1e6,
     ),

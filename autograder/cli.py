@@ -4,6 +4,17 @@ import argparse
 import sys
 
 
+def lesson_numbers(text):
+    """'1,3' -> [1, 3]; the lessons are numbered 1 to 5."""
+    try:
+        numbers = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a list of lesson numbers") from None
+    if not numbers or not all(1 <= n <= 5 for n in numbers):
+        raise argparse.ArgumentTypeError(f"lessons are numbered 1 to 5, not {text!r}")
+    return numbers
+
+
 def parse(argv):
     parser = argparse.ArgumentParser(
         prog="course", description="From Logits to Loss: the course tool."
@@ -47,6 +58,49 @@ def parse(argv):
     )
 
     p = sub.add_parser(
+        "grade",
+        help="grade a class's submissions with nbgrader",
+        description="Grade every submission in SUBMISSIONS (nbgrader's submitted/ tree, or one "
+        "folder or .zip per student) into OUT: grades.csv, checks.csv, submissions.csv, "
+        "feedback/ and the nbgrader gradebook.",
+    )
+    p.add_argument("submissions", metavar="SUBMISSIONS", help="the folder of submissions")
+    p.add_argument("--out", required=True, metavar="OUT", help="where results go")
+    p.add_argument(
+        "--lessons",
+        type=lesson_numbers,
+        default=[],
+        metavar="N[,N...]",
+        help="only these lessons, e.g. 1,3 (default: all)",
+    )
+    p.add_argument(
+        "--workers", type=int, metavar="N", help="parallel workers (default: the number of CPUs)"
+    )
+    p.add_argument(
+        "--timeout",
+        type=int,
+        default=30,
+        metavar="SECONDS",
+        help="per notebook cell; a whole notebook gets ten times this (default: 30)",
+    )
+    p.add_argument(
+        "--db-url", metavar="URL", help="the gradebook (default: sqlite:///OUT/gradebook.db)"
+    )
+    p.add_argument(
+        "--student",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="re-grade only this student (repeatable); everyone else's grades stay",
+    )
+    p.add_argument(
+        "--seed", type=int, help="the hidden cases' seed (default: the one OUT was graded with)"
+    )
+
+    p = sub.add_parser("demo", help="grade a synthetic class of eight students, end to end")
+    p.add_argument("--out", metavar="DIR", help="where to put the class and the results")
+
+    p = sub.add_parser(
         "lab",
         help="start JupyterLab on the lessons",
         description="Start JupyterLab at the course root. Other options "
@@ -79,6 +133,23 @@ def main(argv=None):
         from . import release
 
         return release.release(args.course_dir)
+    if args.command == "grade":
+        from . import grading
+
+        return grading.grade(
+            args.submissions,
+            args.out,
+            lessons=args.lessons,
+            workers=args.workers,
+            cell_timeout=args.timeout,
+            db_url=args.db_url,
+            students=args.student,
+            seed=args.seed,
+        )
+    if args.command == "demo":
+        from . import demo
+
+        return demo.main(args.out)
     from . import lab
 
     return lab.main(rest, course_dir=args.course_dir)

@@ -1,11 +1,14 @@
 """Judge one result against the reference's, and say what is wrong in a learner's words.
 
-Everything here works on plain values (arrays, NumPy scalars, Python numbers), so
+Everything here works on plain values (arrays, NumPy scalars, Python numbers, and
+:class:`~autograder.child.Foreign` for anything else), so
 the same judgement serves ``course check`` and the grader, which receives the
 learner's results as ``.npy`` files and never imports their code.
 """
 
 import numpy as np
+
+from .child import Foreign
 
 # Allowed error, in units of the dtype's epsilon, relative to |expected| plus the
 # size of the inputs. A stable formula different from the reference's (log(p) -
@@ -49,17 +52,16 @@ def input_scale(*values):
 
 def type_problem(actual, expected):
     """Why `actual` is not the kind of value `expected` is, or None."""
+    python_float = isinstance(expected, float) and not isinstance(expected, np.floating)
     if actual is None:
         return "returned None; did you forget `return`?"
-    if isinstance(expected, float) and not isinstance(expected, np.floating):
-        ok = type(actual) in (float, int) or isinstance(actual, np.floating)
-        return None if ok else f"returned a {type(actual).__name__}; return a Python float"
-    if isinstance(actual, np.ndarray) and type(actual) is not np.ndarray:
-        return (
-            f"returned a {type(actual).__name__}, an ndarray subclass; return a plain NumPy array"
-        )
-    if not isinstance(actual, np.ndarray | np.generic | float | int):
-        return f"returned a {type(actual).__name__}; return a NumPy array (np.asarray helps)"
+    if isinstance(actual, Foreign) and actual.ndarray_subclass:
+        return f"returned a {actual.type_name}, an ndarray subclass; return a plain NumPy array"
+    if isinstance(actual, Foreign):
+        kind = "a Python float" if python_float else "a NumPy array (np.asarray helps)"
+        return f"returned a {actual.type_name}; return {kind}"
+    if python_float and not (type(actual) in (float, int) or isinstance(actual, np.floating)):
+        return f"returned a {type(actual).__name__}; return a Python float"
     if type(actual) is bool or isinstance(actual, np.bool_):
         return "returned a boolean; return numbers"
     return None

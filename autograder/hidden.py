@@ -7,7 +7,8 @@ ordinary size and at the extremes where naive formulas overflow.
 
 import numpy as np
 
-from .catalogue import case, loss_of_class_0, squared_norm
+from .catalogue import case
+from .child import loss_of_class_0, squared_norm
 
 DTYPES = (np.float64, np.float32)
 

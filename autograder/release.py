@@ -106,20 +106,29 @@ def leaks(folder, lesson):
     return found
 
 
-def release(course_dir, out=print):
-    """Write nbgrader_config.py and source/, run generate_assignment, strip and check release/."""
-    course_dir = Path(course_dir).resolve()
-    if course_dir == ROOT or ROOT in course_dir.parents:
-        raise ValueError(f"the course directory must be outside the repository, not {course_dir}")
+def outside_repository(folder):
+    folder = Path(folder).resolve()
+    if folder == ROOT or ROOT in folder.parents:
+        raise ValueError(f"{folder} must be outside the repository")
+    return folder
+
+
+def write_course(course_dir):
+    """The instructor's side of the course: nbgrader_config.py and source/<assignment>/."""
     course_dir.mkdir(parents=True, exist_ok=True)
     shutil.copy(Path(__file__).with_name("nbgrader_config.py"), course_dir / "nbgrader_config.py")
     for lesson in LESSONS:
-        name = ASSIGNMENT.format(lesson.number)
-        source = course_dir / "source" / name
+        source = course_dir / "source" / ASSIGNMENT.format(lesson.number)
         if source.exists():
             shutil.rmtree(source)
         write_files(source / "helpers", helpers_for(lesson, "source"))
         shutil.copy(ROOT / "solutions" / f"{lesson.slug}.ipynb", source)
+
+
+def release(course_dir, out=print):
+    """Write nbgrader_config.py and source/, run generate_assignment, strip and check release/."""
+    course_dir = outside_repository(course_dir)
+    write_course(course_dir)
     for lesson in LESSONS:
         name = ASSIGNMENT.format(lesson.number)
         nbgrader(course_dir, "generate_assignment", name, "--force")

@@ -1,7 +1,7 @@
 """``course check``: run the catalogue's public cases against the learner's ``helpers``.
 
-Each function gets one status (passed, failed, error, timeout, not_implemented) and,
-unless it passed, one message that says what went wrong and what usually fixes it.
+Each function gets one status (passed, failed, error, timeout, not_implemented, missing)
+and, unless it passed, one message that says what went wrong and what usually fixes it.
 """
 
 import copy
@@ -15,7 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .catalogue import CATALOGUE
+from .catalogue import CATALOGUE, Raises
+from .child import TookTooLong, expire, plain
 from .compare import describe, input_scale, value_problem
 from .lessons import LESSONS
 
@@ -25,12 +26,36 @@ TIME_LIMIT = 10  # seconds per function: generous for these tiny inputs, short f
 @dataclass
 class Outcome:
     function: str
-    status: str  # passed, failed, error, timeout or not_implemented
+    status: str  # passed, failed, error, timeout, not_implemented or missing
     message: str = ""
 
 
-class TookTooLong(Exception):
-    pass
+@dataclass(frozen=True)
+class Raised:
+    """An exception a call raised, by the names of its classes (most derived first)."""
+
+    kinds: tuple
+    message: str
+
+    def is_a(self, kind):
+        return kind in self.kinds
+
+    def __str__(self):
+        return f"{self.kinds[0]}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Call:
+    """What one call did: its result as plain data, its warnings, whether it changed its inputs.
+
+    ``course check`` makes calls in this process; the trusted grader reads them back
+    from a sandboxed child. Both are judged by the same functions below.
+    """
+
+    result: object = None
+    warnings: tuple = ()  # (category name, message) pairs
+    mutated: bool = False
+    error: Raised | None = None
 
 
 @contextmanager
@@ -39,10 +64,6 @@ def time_limit(seconds):
     if not hasattr(signal, "SIGALRM"):
         yield
         return
-
-    def expire(signum, frame):
-        raise TookTooLong
-
     previous = signal.signal(signal.SIGALRM, expire)
     signal.alarm(seconds)
     try:
@@ -58,83 +79,105 @@ def render_call(name, args, kwargs):
     return f"{name}({', '.join(parts)})"
 
 
+def changed(before, after):
+    """Whether any input array differs after the call from what was passed in."""
+    return any(
+        isinstance(old, np.ndarray)
+        and not (isinstance(new, np.ndarray) and np.array_equal(old, new, equal_nan=True))
+        for old, new in zip(before, after, strict=True)
+    )
+
+
 def call(fn, args, kwargs):
-    """Call fn on copies of the inputs; return (result, warnings, mutated, exception)."""
+    """Call fn on copies of the inputs, and record what it did."""
     args_in, kwargs_in = copy.deepcopy(args), copy.deepcopy(kwargs)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            result, error = fn(*args_in, **kwargs_in), None
-        except TookTooLong:
-            raise
+            result, error = plain(fn(*args_in, **kwargs_in)), None
         except Exception as exc:  # the learner's code may raise anything
-            result, error = None, exc
-    before = [*args, *kwargs.values()]
-    after = [*args_in, *kwargs_in.values()]
-    mutated = any(
-        isinstance(old, np.ndarray) and not np.array_equal(old, new, equal_nan=True)
-        for old, new in zip(before, after, strict=True)
+            kinds = tuple(kind.__name__ for kind in type(exc).__mro__)
+            result, error = None, Raised(kinds, str(exc))
+    return Call(
+        result,
+        tuple((w.category.__name__, str(w.message)) for w in caught),
+        changed([*args, *kwargs.values()], [*args_in, *kwargs_in.values()]),
+        error,
     )
-    return result, caught, mutated, error
 
 
-def run_case(fn, reference, name, case):
-    """The problem with one case, as (status, message), or None if it passed."""
+def judge_case(done, expected, name, case):
+    """The problem with one call of a case, as (status, message), or None if it passed."""
     shown = render_call(name, case.args, case.kwargs)
-    result, caught, mutated, error = call(fn, case.args, case.kwargs)
-    if isinstance(error, NotImplementedError):
+    if done.error is not None and done.error.is_a("NotImplementedError"):
         return "not_implemented", f"{name} is not implemented yet"
-    if error is not None:
-        return "error", f"{shown} raised {type(error).__name__}: {error}"
-    if mutated:
+    if done.error is not None:
+        return "error", f"{shown} raised {done.error}"
+    if done.mutated:
         return "failed", f"{shown} changed its input in place: work on a copy instead"
-    expected, _, _, _ = call(reference, case.args, case.kwargs)
     scale = case.scale if case.scale is not None else input_scale(*case.args, *case.kwargs.values())
-    problem = value_problem(result, expected, ulps=CATALOGUE[name].ulps, scale=scale)
-    if not problem and caught and np.all(np.isfinite(expected)):
-        problem = f"warned {caught[0].category.__name__}: {caught[0].message}"
+    problem = value_problem(done.result, expected, ulps=CATALOGUE[name].ulps, scale=scale)
+    if not problem and done.warnings and np.all(np.isfinite(expected)):
+        problem = "warned {}: {}".format(*done.warnings[0])
     if problem:
         return "failed", f"{shown} {problem}" + (f": {case.hint}" if case.hint else "")
     return None
 
 
-def run_raises(fn, name, bad):
+def judge_raises(done, name, bad):
+    """The problem with a call that should have raised ValueError, or None."""
     shown = render_call(name, bad.args, bad.kwargs)
-    result, _, _, error = call(fn, bad.args, bad.kwargs)
-    if isinstance(error, NotImplementedError):
+    if done.error is not None and done.error.is_a("NotImplementedError"):
         return "not_implemented", f"{name} is not implemented yet"
-    if error is None:
+    if done.error is None:
         return (
             "failed",
-            f"{shown} returned {describe(result)}; it should raise ValueError: {bad.why}",
+            f"{shown} returned {describe(done.result)}; it should raise ValueError: {bad.why}",
         )
-    if not isinstance(error, ValueError):
-        return "failed", (
-            f"{shown} raised {type(error).__name__}: {error}; raise ValueError instead: {bad.why}"
-        )
+    if not done.error.is_a("ValueError"):
+        return "failed", f"{shown} raised {done.error}; raise ValueError instead: {bad.why}"
     return None
 
 
-def check_function(module, reference, name, extra_cases=()):
-    """Run every public case of `name`, then `extra_cases`; stop at the first problem."""
+def items(name, extra_cases=()):
+    """Everything `name` is checked on, in order: public cases, extra cases, bad inputs."""
     spec = CATALOGUE[name]
+    return (*spec.cases, *extra_cases, *spec.raises)
+
+
+def judge(name, reference, calls):
+    """The outcome of (item, Call) pairs, in the order of :func:`items`; stops at a problem.
+
+    `calls` may be lazy: nothing after the first problem is called.
+    """
+    count = 0
+    for item, done in calls:
+        count += 1
+        if isinstance(item, Raises):
+            problem = judge_raises(done, name, item)
+        else:
+            expected = call(reference, item.args, item.kwargs).result
+            problem = judge_case(done, expected, name, item)
+        if problem:
+            return Outcome(name, *problem)
+    return Outcome(name, "passed", f"{count} cases")
+
+
+def timed_out(name):
+    return Outcome(name, "timeout", f"{name} ran for over {TIME_LIMIT} s: an infinite loop?")
+
+
+def check_function(module, reference, name, extra_cases=()):
+    """Run every public case of `name`, then `extra_cases`, in this process."""
     fn = getattr(module, name, None)
-    if fn is None:
-        return Outcome(name, "error", f"helpers has no function named {name}")
+    if not callable(fn):
+        return Outcome(name, "missing", f"helpers has no function named {name}")
+    calls = ((item, call(fn, item.args, item.kwargs)) for item in items(name, extra_cases))
     try:
         with time_limit(TIME_LIMIT):
-            for case in (*spec.cases, *extra_cases):
-                problem = run_case(fn, getattr(reference, name), name, case)
-                if problem:
-                    return Outcome(name, *problem)
-            for bad in spec.raises:
-                problem = run_raises(fn, name, bad)
-                if problem:
-                    return Outcome(name, *problem)
+            return judge(name, getattr(reference, name), calls)
     except TookTooLong:
-        return Outcome(name, "timeout", f"{name} ran for over {TIME_LIMIT} s: an infinite loop?")
-    count = len(spec.cases) + len(extra_cases) + len(spec.raises)
-    return Outcome(name, "passed", f"{count} cases")
+        return timed_out(name)
 
 
 def import_helpers(use_reference):
@@ -152,6 +195,7 @@ LABELS = {
     "error": "ERROR",
     "timeout": "TIMEOUT",
     "not_implemented": "not yet implemented",
+    "missing": "MISSING",
 }
 
 

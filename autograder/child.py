@@ -1,0 +1,211 @@
+"""The code that runs next to a learner's helpers, in a fresh interpreter, and the data it speaks.
+
+The trusted grader never imports a learner's code. It writes the calls to make into a
+private directory, and this script, run there by a fresh ``python -I -S``, imports the
+learner's ``helpers`` from that directory's copy, makes the calls and writes back plain
+data only: ``.npy`` files (read with ``allow_pickle=False``) and JSON. Whatever the
+learner's code does in here, what leaves is numbers, which the parent judges itself.
+
+This file needs nothing but the standard library and NumPy, so that it can run where
+the course's own packages cannot be imported. The encoding below (:func:`encode`,
+:func:`decode`) is shared by both sides, and :func:`plain` is how ``course check``
+turns a live result into the same vocabulary.
+
+Layout of the private directory::
+
+    calls.json          {"calls": [{"function", "args", "kwargs"}, ...], "budget", "limits"}
+    site/               NumPy and SciPy, and nothing else importable
+    in/                 the input arrays
+    work/helpers/       the copy of the learner's package (the working directory)
+    out/import.json     where helpers came from, or why it did not import
+    out/<i>.json        what call i did: result, warnings, error, the inputs after the call
+"""
+
+import copy
+import json
+import os
+import signal
+import sys
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+
+def squared_norm(v):
+    """f(v) = sum of v**2, whose gradient is 2v."""
+    return float(np.sum(np.square(v)))
+
+
+def loss_of_class_0(z):
+    """f(z) = -log softmax(z)[0], whose gradient is softmax(z) - [1, 0, ...]."""
+    top = np.max(z)
+    return float(top + np.log(np.sum(np.exp(z - top))) - z[0])
+
+
+def twice(v):
+    """f(v) = 2v: an array, not the scalar a gradient needs."""
+    return v * 2
+
+
+# The functions the catalogue passes as arguments, sent by name.
+PROBES = {f.__name__: f for f in (squared_norm, loss_of_class_0, twice)}
+
+
+@dataclass(frozen=True)
+class Foreign:
+    """A returned value that is not plain data (a list, an ndarray subclass, ...), by name only."""
+
+    type_name: str
+    ndarray_subclass: bool = False
+
+
+def plain(value):
+    """`value` if it is plain data (an ndarray, a NumPy or Python number), else a Foreign."""
+    if isinstance(value, Foreign):
+        return value
+    if type(value) is np.ndarray and value.dtype.kind != "O":
+        return value
+    if isinstance(value, np.generic) and type(value).__module__ == "numpy":
+        return value
+    if value is None or type(value) in (bool, int, float):
+        return value
+    return Foreign(type(value).__name__, isinstance(value, np.ndarray))
+
+
+def encode(value, folder, stem):
+    """A JSON-able description of `value`; arrays are saved as folder/<stem>.npy."""
+    if type(value) in (list, tuple):
+        items = [encode(v, folder, f"{stem}_{i}") for i, v in enumerate(value)]
+        return {type(value).__name__: items}
+    if type(value) is str:
+        return {"json": value}
+    if callable(value) and PROBES.get(getattr(value, "__name__", None)) is value:
+        return {"probe": value.__name__}
+    value = plain(value)
+    if isinstance(value, Foreign):
+        return {"foreign": value.type_name, "ndarray_subclass": value.ndarray_subclass}
+    if isinstance(value, np.ndarray | np.generic):
+        np.save(Path(folder) / f"{stem}.npy", np.asarray(value), allow_pickle=False)
+        return {"npy": f"{stem}.npy", "scalar": isinstance(value, np.generic)}
+    return {"json": value}
+
+
+def decode(data, folder):
+    """The value `data` describes, reading arrays from `folder` without unpickling."""
+    if "npy" in data:
+        array = np.load(Path(folder) / Path(data["npy"]).name, allow_pickle=False)
+        return array[()] if data.get("scalar") else array
+    if "list" in data or "tuple" in data:
+        kind = "list" if "list" in data else "tuple"
+        items = [decode(item, folder) for item in data[kind]]
+        return items if kind == "list" else tuple(items)
+    if "probe" in data:
+        return PROBES[data["probe"]]
+    if "foreign" in data:
+        return Foreign(str(data["foreign"]), bool(data.get("ndarray_subclass")))
+    return data["json"]
+
+
+def write_json(path, data):
+    """Write atomically, so that the parent never reads half a record."""
+    partial = path.with_suffix(".partial")
+    partial.write_text(json.dumps(data))
+    partial.replace(path)
+
+
+class TookTooLong(BaseException):
+    """Raised by the alarm; a BaseException so that `except Exception` cannot swallow it."""
+
+
+def expire(signum, frame):
+    raise TookTooLong
+
+
+def run_call(fn, number, call, folder):
+    """Make one call on copies of the inputs and record what happened."""
+    args = [decode(a, folder / "in") for a in call["args"]]
+    kwargs = {k: decode(v, folder / "in") for k, v in call["kwargs"].items()}
+    args_in, kwargs_in = copy.deepcopy(args), copy.deepcopy(kwargs)
+    record = {"result": None, "warnings": [], "error": None}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = fn(*args_in, **kwargs_in)
+            record["result"] = encode(plain(result), folder / "out", f"{number}_result")
+        except Exception as exc:  # the learner's code may raise anything
+            kinds = [kind.__name__ for kind in type(exc).__mro__]
+            record["error"] = {"kinds": kinds, "message": str(exc)[:2000]}
+    record["warnings"] = [[w.category.__name__, str(w.message)[:500]] for w in caught[:5]]
+    record["inputs"] = [encode(a, folder / "out", f"{number}_in{i}") for i, a in enumerate(args_in)]
+    record["inputs"] += [
+        encode(kwargs_in[k], folder / "out", f"{number}_in_{k}") for k in call["kwargs"]
+    ]
+    write_json(folder / "out" / f"{number}.json", record)
+
+
+def run_calls(helpers, calls, folder, budget):
+    """Make the calls in order, giving each function `budget` seconds in all."""
+    signal.signal(signal.SIGALRM, expire)
+    finished = set()  # functions that timed out or do not exist
+    for number, call in enumerate(calls):
+        name = call["function"]
+        if number == 0 or calls[number - 1]["function"] != name:
+            signal.alarm(budget)
+        if name in finished:
+            continue
+        fn = getattr(helpers, name, None)
+        if not callable(fn):
+            finished.add(name)
+            write_json(folder / "out" / f"{number}.json", {"missing": True})
+            continue
+        try:
+            run_call(fn, number, call, folder)
+        except TookTooLong:
+            finished.add(name)
+            write_json(folder / "out" / f"{number}.json", {"timeout": True})
+    signal.alarm(0)
+
+
+def import_helpers(folder):
+    """Import the copy of the learner's package, proving that it is the copy that loaded."""
+    work = (folder / "work").resolve()
+    sys.path.insert(0, str(work))
+    try:
+        import helpers
+    except BaseException as exc:  # SyntaxError, SystemExit, anything the import runs
+        return None, f"helpers failed to import: {type(exc).__name__}: {exc}"[:2000]
+    if getattr(helpers, "__file__", None) is None:
+        return None, "helpers has no __init__.py, so it is not a package: restore the file"
+    where = Path(helpers.__file__).resolve()
+    if work / "helpers" not in where.parents:
+        return None, f"helpers was imported from {where}, not from the submission"
+    return helpers, str(where)
+
+
+def limit_resources(limits):
+    """Cap this process and its children before any of the learner's code runs."""
+    import resource
+
+    for name, value in limits.items():
+        kind = getattr(resource, name)
+        hard = resource.getrlimit(kind)[1]
+        value = value if hard == resource.RLIM_INFINITY else min(value, hard)
+        resource.setrlimit(kind, (value, value))
+
+
+def main(folder):
+    folder = Path(folder)
+    job = json.loads((folder / "calls.json").read_text())
+    limit_resources(job["limits"])
+    helpers, where = import_helpers(folder)
+    write_json(folder / "out" / "import.json", {"ok": helpers is not None, "detail": where})
+    if helpers is not None:
+        run_calls(helpers, job["calls"], folder, job["budget"])
+    sys.stdout.flush()
+    os._exit(0)  # skip interpreter teardown: the learner's atexit hooks get no say
+
+
+if __name__ == "__main__":
+    main(sys.argv[-1])

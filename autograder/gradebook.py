@@ -1,0 +1,170 @@
+"""The nbgrader side of ``course grade``: the course directory, the gradebooks, feedback.
+
+nbgrader is the engine: its ``generate_assignment`` records the grade cells, its
+``autograde`` runs each notebook, its ``generate_feedback`` writes the HTML, and its
+:class:`~nbgrader.api.Gradebook` holds the scores. They are driven through nbgrader's
+Python API, so that a worker pays nbgrader's start-up once, not once per notebook.
+
+nbgrader cannot autograde in parallel into one SQLite file (jupyter/nbgrader#174), so
+each worker autogrades into a gradebook of its own, a copy of the empty template, and
+the parent process alone writes the course's gradebook (SQLite or PostgreSQL).
+"""
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader import utils
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.apps.api import NbGraderAPI
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades, NbGraderPreprocessor
+from traitlets.config.loader import PyFileConfigLoader
+
+from .lessons import LESSONS, ROOT
+from .release import ASSIGNMENT, write_course
+
+
+class HideTestInternals(NbGraderPreprocessor):
+    """In feedback, a failed test shows its message, never its traceback.
+
+    The traceback of a graded cell quotes the hidden test's source and the grader's
+    frames; the message (the AssertionError from ``grade``) is written for the student.
+    """
+
+    def preprocess_cell(self, cell, resources, index):
+        if utils.is_grade(cell):
+            for output in cell.get("outputs", []):
+                if output.output_type == "error":
+                    output.traceback = [f"{output.ename}: {output.evalue}"]
+        return cell, resources
+
+
+def with_alembic_on_path():
+    """nbgrader runs `alembic` when it creates a gradebook (see DESIGN.md)."""
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+
+
+def config(course_dir, db_url, cell_timeout=None):
+    """The course's nbgrader_config.py, pointed at `db_url`."""
+    cfg = PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config()
+    cfg.CourseDirectory.root = str(course_dir)
+    cfg.CourseDirectory.db_url = db_url
+    cfg.GenerateFeedback.preprocessors = [
+        GetGrades,
+        ClearHiddenTests,
+        HideTestInternals,
+        CSSHTMLHeaderPreprocessor,
+    ]
+    if cell_timeout is not None:
+        cfg.Execute.timeout = cell_timeout
+    return cfg
+
+
+def api(course_dir, db_url, cell_timeout=None):
+    cfg = config(course_dir, db_url, cell_timeout)
+    return NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
+
+
+def succeeded(result, what):
+    if not result["success"]:
+        raise RuntimeError(f"nbgrader {what} failed:\n{result.get('error') or result.get('log')}")
+
+
+def sqlite_url(path):
+    return f"sqlite:///{Path(path).resolve()}"
+
+
+def prepare_course(course_dir, db_url):
+    """Lay out the grading course and record every assignment in the template and `db_url`.
+
+    Returns the template gradebook: the assignments and their grade cells, no students.
+    The release/ that generate_assignment writes as a side effect is removed: here it
+    would hold the reference solutions in .py form, and it is not for students.
+    """
+    with_alembic_on_path()
+    write_course(course_dir)
+    template = course_dir / "template.db"
+    template.unlink(missing_ok=True)
+    for url in dict.fromkeys((sqlite_url(template), db_url)):
+        grader = api(course_dir, url)
+        for lesson in LESSONS:
+            succeeded(grader.generate_assignment(ASSIGNMENT.format(lesson.number)), "generate")
+    shutil.rmtree(course_dir / "release", ignore_errors=True)
+    return template
+
+
+def points(lesson):
+    """{grade id: points} of the lesson's autograded cells and its hand-graded ones."""
+    nb = nbformat.read(ROOT / "solutions" / f"{lesson.slug}.ipynb", as_version=4)
+    cells = [c.metadata.nbgrader for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    return {c["grade_id"]: float(c["points"]) for c in cells}
+
+
+def kernel_scores(gb, lesson, student):
+    """{grade id: auto score} from the notebook run, or None if it left no submission."""
+    try:
+        nb = gb.find_submission_notebook(lesson.slug, ASSIGNMENT.format(lesson.number), student)
+    except MissingEntry:
+        return None
+    return {grade.name: grade.auto_score for grade in nb.grades}
+
+
+def set_auto_scores(gb, lesson, student, scores):
+    """Write the trusted scores as the auto scores of the matching grade cells."""
+    assignment = ASSIGNMENT.format(lesson.number)
+    for name, score in scores.items():
+        grade = gb.find_grade(name, lesson.slug, assignment, student)
+        grade.auto_score = score
+        grade.needs_manual_grade = False
+    gb.db.commit()
+
+
+def hand_graded(gb, lesson, student):
+    """Hand grading of an earlier run: ({cell: (score, extra credit)}, {cell: comment})."""
+    assignment = ASSIGNMENT.format(lesson.number)
+    try:
+        nb = gb.find_submission_notebook(lesson.slug, assignment, student)
+    except MissingEntry:
+        return {}, {}
+    scores = {g.name: (g.manual_score, g.extra_credit) for g in nb.grades}
+    return scores, {c.name: c.manual_comment for c in nb.comments}
+
+
+def store(gb, lesson, student, auto_scores, timestamp=None):
+    """(Re)write one submission in the course gradebook, keeping any grading done by hand.
+
+    Returns nbgrader's (score, max score, needs manual grade) of the submission.
+    """
+    assignment = ASSIGNMENT.format(lesson.number)
+    gb.update_or_create_student(student)
+    scores, comments = hand_graded(gb, lesson, student)
+    try:
+        gb.remove_submission(assignment, student)
+    except MissingEntry:
+        pass
+    gb.add_submission(assignment, student, **({"timestamp": timestamp} if timestamp else {}))
+    nb = gb.find_submission_notebook(lesson.slug, assignment, student)
+    for grade in nb.grades:
+        grade.auto_score = auto_scores.get(grade.name)
+        grade.manual_score, grade.extra_credit = scores.get(grade.name, (None, None))
+        grade.needs_manual_grade = grade.name not in auto_scores and grade.manual_score is None
+    for comment in nb.comments:
+        comment.manual_comment = comments.get(comment.name)
+    gb.db.commit()
+    submission = gb.find_submission(assignment, student)
+    return submission.score, submission.max_score, submission.needs_manual_grade
+
+
+def lesson_max_score(gb, lesson):
+    return gb.find_assignment(ASSIGNMENT.format(lesson.number)).max_score
+
+
+def open_gradebook(db_url):
+    with_alembic_on_path()
+    return Gradebook(db_url)

@@ -1,0 +1,222 @@
+"""What ``course grade`` leaves in OUT: the CSVs, the run's seed, the summary, the progress bar.
+
+``grades.csv`` has a row per student and lesson, ``checks.csv`` a row per student,
+lesson and graded function, ``submissions.csv`` a row per student and lesson saying
+where the work came from, which code was graded (a digest of the helpers files), the
+seed, how the notebook ran and what went wrong. A run rewrites only the rows in its
+scope (its lessons, and its student with ``--student``), so re-running is idempotent
+and re-grading one student leaves everyone else's rows as they were.
+"""
+
+import csv
+import json
+import statistics
+from contextlib import contextmanager
+from dataclasses import astuple, dataclass, field
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import gradebook
+
+GRADES = ("student_id", "lesson", "score", "max_score", "needs_manual_grade")
+CHECKS = ("student_id", "lesson", "grade_id", "function", "score", "max_score", "status", "message")
+SUBMISSIONS = (
+    "student_id",
+    "lesson",
+    "source",
+    "helpers_sha256",
+    "seed",
+    "notebook_run",
+    "feedback",
+    "problems",
+)
+BINS = 5  # the distribution's bins: 0-20%, ..., 80-100%
+BARS = " ▁▂▃▄▅▆▇█"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One row of checks.csv. The grade id of a function's test cell is its name."""
+
+    student_id: str
+    lesson: str
+    grade_id: str
+    score: float
+    max_score: float
+    status: str
+    message: str
+
+    def row(self):
+        values = dict(zip(CHECKS[:3], astuple(self)[:3], strict=True))
+        return {
+            **values,
+            "function": self.grade_id,
+            "score": f"{self.score:g}",
+            "max_score": f"{self.max_score:g}",
+            "status": self.status,
+            "message": self.message,
+        }
+
+
+@dataclass
+class Scope:
+    """Which rows a run rewrites: its lessons, and only its students if any were named."""
+
+    lessons: set
+    students: set = field(default_factory=set)
+
+    def covers(self, row):
+        lesson_ok = row["lesson"] in self.lessons or row["lesson"] == ""
+        return lesson_ok and (not self.students or row["student_id"] in self.students)
+
+
+class Results:
+    """The rows of one run, stored into the course gradebook as they arrive."""
+
+    def __init__(self, seed, problems):
+        self.seed = seed
+        self.problems = list(problems)
+        self.grades, self.checks, self.submissions = [], [], []
+
+    def add(
+        self, task, checks, gb, stored=True, notebook_run="", sha256="", feedback=False, problems=()
+    ):
+        lesson = task.lesson
+        if stored:
+            auto = {check.grade_id: check.score for check in checks}
+            score, max_score, needs = gradebook.store(gb, lesson, task.student, auto)
+        else:
+            score, max_score, needs = 0.0, gradebook.lesson_max_score(gb, lesson), False
+        self.grades.append(
+            {
+                "student_id": task.student,
+                "lesson": task.assignment,
+                "score": f"{score:g}",
+                "max_score": f"{max_score:g}",
+                "needs_manual_grade": str(bool(needs)).lower(),
+            }
+        )
+        self.checks += [check.row() for check in checks]
+        self.submissions.append(
+            {
+                "student_id": task.student,
+                "lesson": task.assignment,
+                "source": task.source,
+                "helpers_sha256": sha256,
+                "seed": str(self.seed),
+                "notebook_run": notebook_run,
+                "feedback": "yes" if feedback else "no",
+                "problems": "; ".join(problems),
+            }
+        )
+
+    def add_graded(self, graded, gb):
+        self.add(
+            graded.task,
+            graded.checks,
+            gb,
+            notebook_run=graded.notebook_run,
+            sha256=graded.helpers_sha256,
+            feedback=graded.feedback,
+            problems=graded.problems,
+        )
+
+    def write(self, out, scope):
+        for problem in self.problems:
+            self.submissions.append(
+                {
+                    **dict.fromkeys(SUBMISSIONS, ""),
+                    "student_id": problem.student,
+                    "lesson": problem.lesson,
+                    "seed": str(self.seed),
+                    "problems": problem.message,
+                }
+            )
+        update_csv(out / "grades.csv", GRADES, self.grades, scope)
+        update_csv(out / "checks.csv", CHECKS, self.checks, scope)
+        update_csv(out / "submissions.csv", SUBMISSIONS, self.submissions, scope)
+        (out / "run.json").write_text(json.dumps({"seed": self.seed}, indent=1) + "\n")
+
+
+def read_csv(path):
+    if not path.exists():
+        return []
+    with path.open(newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def update_csv(path, fields, rows, scope):
+    """Replace the rows in scope by `rows`; keep the others; sort for stable diffs."""
+    kept = [row for row in read_csv(path) if not scope.covers(row)]
+    merged = sorted(kept + rows, key=lambda r: tuple(r.get(name, "") for name in fields[:3]))
+    with path.open("w", newline="") as f:
+        writer = csv.DictWriter(f, fields)
+        writer.writeheader()
+        writer.writerows(merged)
+
+
+def read_run(out):
+    path = out / "run.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+@contextmanager
+def progress(total, say):
+    """A progress bar over the submissions; yields advance(description)."""
+    columns = (
+        TextColumn("Grading"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[last]}"),
+    )
+    with Progress(*columns) as bar:
+        task = bar.add_task("grading", total=total, last="")
+        yield lambda what: bar.update(task, advance=1, last=what)
+
+
+def distribution(fractions):
+    """Counts in BINS equal bins of [0, 1], as bars and numbers."""
+    counts = [0] * BINS
+    for x in fractions:
+        counts[min(int(x * BINS), BINS - 1)] += 1
+    top = max(counts) or 1
+    bars = "".join(BARS[round(c / top * (len(BARS) - 1))] if c else "·" for c in counts)
+    return f"{bars}  {'/'.join(map(str, counts))}"
+
+
+def summary(out, scope, say=print):
+    """Print, per lesson, the mean, median and distribution of scores, then the problems."""
+    grades = read_csv(out / "grades.csv")
+    table = Table(title=f"Grades in {out / 'grades.csv'}")
+    for name in ("lesson", "students", "mean", "median", "distribution 0-20-...-100%"):
+        table.add_column(name)
+    for lesson in sorted({row["lesson"] for row in grades}):
+        rows = [row for row in grades if row["lesson"] == lesson]
+        fractions = [float(r["score"]) / float(r["max_score"]) for r in rows]
+        scores = [float(r["score"]) for r in rows]
+        table.add_row(
+            f"{lesson} (/{rows[0]['max_score']})",
+            str(len(rows)),
+            f"{statistics.mean(scores):.2f}",
+            f"{statistics.median(scores):.2f}",
+            distribution(fractions),
+        )
+    console = Console(width=120)
+    console.print(table)
+    problems = [row for row in read_csv(out / "submissions.csv") if row["problems"]]
+    suspects = [r for r in read_csv(out / "checks.csv") if r["status"] == "tamper_suspect"]
+    if problems or suspects:
+        listing = Table(title="Problem submissions")
+        for name in ("student", "lesson", "problem"):
+            listing.add_column(name, overflow="fold")
+        for row in problems:
+            listing.add_row(row["student_id"], row["lesson"] or "-", row["problems"])
+        for row in suspects:
+            listing.add_row(row["student_id"], row["lesson"], f"tamper_suspect: {row['message']}")
+        console.print(listing)
+    else:
+        say("No problem submissions.")
+    say(f"Details: {out / 'checks.csv'}, {out / 'submissions.csv'}, feedback in {out / 'feedback'}")

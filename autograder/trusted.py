@@ -1,0 +1,240 @@
+"""The trusted re-check: the score that counts, computed outside the notebook kernel.
+
+For one submission and lesson, the parent writes every call to make (the public
+cases, the hidden cases drawn from the run's seed, the bad inputs) into a private
+directory, starts :mod:`autograder.child` there in a fresh interpreter that can import
+only the copy of the learner's ``helpers`` plus NumPy and SciPy, and reads back plain
+data. It never imports the learner's code: it decodes ``.npy`` files without
+unpickling, checks type, shape, dtype, NaN/inf positions, warnings and mutated inputs,
+and compares with the reference it computes itself, through the same judge as
+``course check``.
+
+A function that hangs is cut off by the child's alarm; a child that stops making
+progress (the alarm swallowed) is killed with its whole process group; a child that
+dies mid-way is restarted on the functions it never reached.
+"""
+
+import importlib.util
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from solutions import helpers as reference
+
+from . import child
+from .child import TookTooLong, decode, encode
+from .hidden import HIDDEN
+from .selfcheck import TIME_LIMIT, Call, Outcome, Raised, changed, items, judge, timed_out
+
+# The packages a learner's helpers may import besides the standard library.
+ALLOWED_PACKAGES = ("numpy", "scipy")
+# Seconds for a fresh interpreter to import NumPy and the learner's package.
+STARTUP = 10
+# What the child may use. Address space leaves room for NumPy and SciPy (about 0.5 GiB
+# mapped) and any honest computation here, which needs kilobytes.
+LIMITS = {
+    "RLIMIT_AS": 2 * 2**30,
+    "RLIMIT_FSIZE": 64 * 2**20,
+    "RLIMIT_NOFILE": 256,
+    "RLIMIT_CORE": 0,
+}
+# Records larger than this are not read: no honest result comes near it.
+MAX_RECORD = 64 * 2**20
+# The child's first code: only the private site directory joins the standard library.
+BOOT = (
+    "import runpy, sys; sys.path.append(sys.argv[-1] + '/site'); "
+    "runpy.run_path(sys.argv[1], run_name='__main__')"
+)
+
+
+class Stopped(Exception):
+    """The child ended before this call finished."""
+
+
+def plan(names, seed):
+    """(function, item) for every call, in judging order; hidden cases from `seed`."""
+    return [
+        (name, item)
+        for name in names
+        for item in items(name, HIDDEN[name](np.random.default_rng(seed)))
+    ]
+
+
+def encode_calls(folder, calls):
+    encoded = []
+    for number, (name, item) in enumerate(calls):
+        args = [encode(a, folder / "in", f"{number}_{i}") for i, a in enumerate(item.args)]
+        kwargs = {k: encode(v, folder / "in", f"{number}_{k}") for k, v in item.kwargs.items()}
+        encoded.append({"function": name, "args": args, "kwargs": kwargs})
+    return encoded
+
+
+def link_allowed_packages(site):
+    """A directory where only the allowed packages (and their bundled libraries) resolve."""
+    site.mkdir()
+    for package in ALLOWED_PACKAGES:
+        found = Path(importlib.util.find_spec(package).origin).parent
+        for path in (found, found.with_name(f"{package}.libs")):
+            if path.exists():
+                (site / path.name).symlink_to(path)
+
+
+def prepare(folder, helpers_dir, calls, cpu_seconds):
+    """Lay out the child's private directory: the package copy, the inputs, the calls."""
+    for sub in ("in", "out", "work/helpers"):
+        (folder / sub).mkdir(parents=True)
+    for path in sorted(Path(helpers_dir).glob("*.py")):
+        if path.is_file() and not path.is_symlink():
+            shutil.copyfile(path, folder / "work" / "helpers" / path.name)
+    link_allowed_packages(folder / "site")
+    job = {
+        "calls": encode_calls(folder, calls),
+        "budget": TIME_LIMIT,
+        "limits": {**LIMITS, "RLIMIT_CPU": cpu_seconds},
+    }
+    (folder / "calls.json").write_text(json.dumps(job))
+
+
+def scrubbed_environment(folder):
+    """Nothing of the grader's environment: no tokens, no paths, one thread for BLAS."""
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(folder / "work"),
+        "LANG": "C.UTF-8",
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
+
+
+def records(folder):
+    return len(list((folder / "out").glob("*.json")))
+
+
+def run_child(folder):
+    """Run the child until it finishes or stops making progress; say how it ended."""
+    process = subprocess.Popen(
+        [sys.executable, "-I", "-S", "-c", BOOT, child.__file__, str(folder)],
+        cwd=folder / "work",
+        env=scrubbed_environment(folder),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # one process group, killed whole with any forks
+    )
+    seen = -1
+    while True:
+        try:
+            process.wait(timeout=TIME_LIMIT + STARTUP)
+            return "finished" if process.returncode == 0 else "died"
+        except subprocess.TimeoutExpired:
+            if records(folder) == seen:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+                return "stalled"
+            seen = records(folder)
+        finally:
+            if process.returncode is not None:
+                try:
+                    os.killpg(process.pid, signal.SIGKILL)  # any forks left behind
+                except ProcessLookupError:
+                    pass
+
+
+def read_record(folder, number, item):
+    """The Call that call `number` made, as the child recorded it."""
+    path = folder / "out" / f"{number}.json"
+    if not path.exists():
+        raise Stopped
+    if path.stat().st_size > MAX_RECORD:
+        return Call(error=Raised(("Error",), "the result was too large to read"))
+    data = json.loads(path.read_text())
+    if data.get("missing"):
+        raise LookupError
+    if data.get("timeout"):
+        raise TookTooLong
+    out = folder / "out"
+    result = decode(data["result"], out) if data.get("result") else None
+    error = data.get("error")
+    if error:
+        error = Raised(tuple(str(k) for k in error["kinds"]) or ("Error",), str(error["message"]))
+    after = [decode(value, out) for value in data["inputs"]]
+    mutated = changed([*item.args, *item.kwargs.values()], after)
+    caught = tuple((str(kind), str(message)) for kind, message in data["warnings"])
+    return Call(result, caught, mutated, error)
+
+
+def judge_recorded(folder, calls, name):
+    """The function's outcome from the child's records; None where the records stop."""
+    recorded = (
+        (item, read_record(folder, number, item))
+        for number, (function, item) in enumerate(calls)
+        if function == name
+    )
+    try:
+        return judge(name, getattr(reference, name), recorded)
+    except LookupError:
+        return Outcome(name, "missing", f"helpers has no function named {name}")
+    except TookTooLong:
+        return timed_out(name)
+    except Stopped:
+        return None
+    except (ValueError, KeyError, TypeError, OSError) as exc:
+        return Outcome(name, "error", f"{name}'s result could not be read: {exc}")
+
+
+def import_problem(folder, names, ending):
+    """Outcomes for every function when the package itself did not import, else None."""
+    path = folder / "out" / "import.json"
+    if path.exists():
+        data = json.loads(path.read_text())
+        if data["ok"]:
+            return None
+        message = str(data["detail"])
+    elif ending == "stalled":
+        message = f"importing helpers did not finish within {TIME_LIMIT + STARTUP} s"
+    else:
+        message = "importing helpers ended the Python process (sys.exit or a crash)"
+    return {name: Outcome(name, "error", message) for name in names}
+
+
+def recheck(helpers_dir, names, seed):
+    """{name: Outcome} for the learner's functions `names` in `helpers_dir`, judged here."""
+    outcomes = {}
+    pending = list(names)
+    while pending:
+        calls = plan(pending, seed)
+        with tempfile.TemporaryDirectory(prefix="course-recheck-") as tmp:
+            folder = Path(tmp)
+            prepare(folder, helpers_dir, calls, cpu_seconds=TIME_LIMIT * len(pending) + STARTUP)
+            ending = run_child(folder)
+            failed_import = import_problem(folder, pending, ending)
+            if failed_import:
+                return {**outcomes, **failed_import}
+            outcomes.update(judge_run(folder, calls, pending, ending))
+        pending = [name for name in pending if name not in outcomes]
+    return outcomes
+
+
+def judge_run(folder, calls, names, ending):
+    """Outcomes of one child run. The child works in order, so the first function whose
+    records stop is where it hung or died; the functions after it never ran."""
+    outcomes = {}
+    for name in names:
+        outcome = judge_recorded(folder, calls, name)
+        if outcome is None:
+            if ending == "stalled":
+                outcome = timed_out(name)
+            else:
+                outcome = Outcome(name, "error", f"{name} ended the Python process (sys.exit?)")
+            outcomes[name] = outcome
+            break
+        outcomes[name] = outcome
+    return outcomes
