@@ -97,7 +97,7 @@ def parse(argv):
         "--seed", type=int, help="the hidden cases' seed (default: the one OUT was graded with)"
     )
 
-    p = sub.add_parser("demo", help="grade a synthetic class of eight students, end to end")
+    p = sub.add_parser("demo", help="grade a synthetic class of nine students, end to end")
     p.add_argument("--out", metavar="DIR", help="where to put the class and the results")
 
     p = sub.add_parser(

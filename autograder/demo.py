@@ -1,4 +1,4 @@
-"""``course demo``: a synthetic class of eight students, graded end to end by ``course grade``.
+"""``course demo``: a synthetic class of nine students, graded end to end by ``course grade``.
 
 Each student is built from the reference and the stubs, to show one thing the grader
 must get right:
@@ -12,6 +12,7 @@ eve      a syntax error in sigmoid_softmax.py: lesson 2 cannot import
 finn     an infinite loop in binary_entropy: a timeout, and the batch goes on
 gus      the notebooks, but no helpers/ folder at all
 hana     everything right, as an LMS zip wrapped in an extra top-level folder
+ivy      a fresh clone that reached lesson 1 and filled in nothing: not_implemented
 =======  ===========================================================================
 """
 
@@ -43,7 +44,9 @@ DEMO_TIMEOUT = 10  # seconds per cell: finn's loop costs three of them, not thre
 def replace_solution(source, function, body):
     """`source` with the solution of `function` replaced by `body`."""
     pattern = rf"(def {function}\(.*?### BEGIN SOLUTION\n).*?(\s*### END SOLUTION)"
-    changed, count = re.subn(pattern, lambda m: m[1] + body.rstrip("\n") + m[2], source, 1, re.S)
+    changed, count = re.subn(
+        pattern, lambda m: m[1] + body.rstrip("\n") + m[2], source, count=1, flags=re.S
+    )
     if count != 1:
         raise ValueError(f"no solution region for {function}")
     return changed
@@ -81,7 +84,7 @@ def zip_folder(folder, archive, top):
 
 
 def make_class(submissions):
-    """Write the eight students into `submissions`."""
+    """Write the nine students into `submissions`."""
     perfect = reference_helpers()
     working_copy(submissions / "ada", perfect)
     working_copy(submissions / "ben", perfect, skip={3})
@@ -98,6 +101,8 @@ def make_class(submissions):
     with tempfile.TemporaryDirectory() as tmp:
         working_copy(Path(tmp), perfect)
         zip_folder(Path(tmp), submissions / "hana.zip", "hana-logits-to-loss")
+    stubs = {p.name: helper_stub(p) for p in sorted((ROOT / "solutions" / "helpers").glob("*.py"))}
+    working_copy(submissions / "ivy", stubs, skip={2, 3, 4, 5})
 
 
 def main(out=None, say=print):
@@ -109,7 +114,7 @@ def main(out=None, say=print):
         shutil.rmtree(submissions)
     submissions.mkdir(parents=True)
     make_class(submissions)
-    say(f"A class of eight in {submissions}; grading it into {results} ...")
+    say(f"A class of nine in {submissions}; grading it into {results} ...")
     status = grade(submissions, results, cell_timeout=DEMO_TIMEOUT, say=say)
     say(f"\nTo see it in the formgrader: course lab --course-dir {results / 'course'}")
     return status

@@ -23,6 +23,7 @@ import os
 import secrets
 import shutil
 import threading
+import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
@@ -32,6 +33,7 @@ from pathlib import Path
 
 import nbformat
 import psutil
+from sqlalchemy.exc import SAWarning
 
 from . import gradebook, report
 from .lessons import LESSONS
@@ -122,6 +124,11 @@ def start_worker(course_dir, template, out, seed, cell_timeout):
     database = course_dir / "workers" / f"{os.getpid()}.db"
     database.parent.mkdir(exist_ok=True)
     shutil.copyfile(template, database)
+    # nbgrader, SQLAlchemy and every kernel write to this process's stderr: keep the
+    # terminal for the progress bar, and the chatter in a log beside the gradebook.
+    log = database.with_suffix(".log").open("a")
+    os.dup2(log.fileno(), 2)
+    warnings.simplefilter("ignore", SAWarning)  # see gradebook.add_submission
     os.environ[SEED_VARIABLE] = str(seed)
     os.environ.update(dict.fromkeys(ONE_THREAD, "1"))
     WORKER.update(
@@ -313,5 +320,5 @@ def grade(
             run_pool(sorted(tasks, key=lambda t: -t.number), workers or os.cpu_count(), start, done)
     scope = report.Scope(set(map(ASSIGNMENT.format, numbers)), set(students))
     results.write(out, scope)
-    report.summary(out, scope, say)
+    report.summary(out, say)
     return 0

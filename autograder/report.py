@@ -11,6 +11,7 @@ and re-grading one student leaves everyone else's rows as they were.
 import csv
 import json
 import statistics
+from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass, field
 
@@ -32,6 +33,8 @@ SUBMISSIONS = (
     "feedback",
     "problems",
 )
+# Statuses that are not a plain grading outcome: the summary lists them as problems.
+FAULTS = ("error", "timeout", "missing", "tamper_suspect")
 BINS = 5  # the distribution's bins: 0-20%, ..., 80-100%
 BARS = " ▁▂▃▄▅▆▇█"
 
@@ -187,7 +190,7 @@ def distribution(fractions):
     return f"{bars}  {'/'.join(map(str, counts))}"
 
 
-def summary(out, scope, say=print):
+def summary(out, say=print):
     """Print, per lesson, the mean, median and distribution of scores, then the problems."""
     grades = read_csv(out / "grades.csv")
     table = Table(title=f"Grades in {out / 'grades.csv'}")
@@ -206,17 +209,31 @@ def summary(out, scope, say=print):
         )
     console = Console(width=120)
     console.print(table)
-    problems = [row for row in read_csv(out / "submissions.csv") if row["problems"]]
-    suspects = [r for r in read_csv(out / "checks.csv") if r["status"] == "tamper_suspect"]
-    if problems or suspects:
+    found = faults(out)
+    if found:
         listing = Table(title="Problem submissions")
         for name in ("student", "lesson", "problem"):
             listing.add_column(name, overflow="fold")
-        for row in problems:
-            listing.add_row(row["student_id"], row["lesson"] or "-", row["problems"])
-        for row in suspects:
-            listing.add_row(row["student_id"], row["lesson"], f"tamper_suspect: {row['message']}")
+        for (student, lesson), problems in sorted(found.items()):
+            listing.add_row(student, lesson or "-", "\n".join(problems))
         console.print(listing)
     else:
         say("No problem submissions.")
     say(f"Details: {out / 'checks.csv'}, {out / 'submissions.csv'}, feedback in {out / 'feedback'}")
+
+
+def faults(out):
+    """{(student, lesson): [what went wrong]}: recorded problems, then every fault status."""
+    found = defaultdict(list)
+    for row in read_csv(out / "submissions.csv"):
+        if row["problems"]:
+            found[row["student_id"], row["lesson"]].append(row["problems"])
+    functions = defaultdict(list)
+    for row in read_csv(out / "checks.csv"):
+        if row["status"] in FAULTS:
+            key = (row["student_id"], row["lesson"], row["status"], row["message"])
+            functions[key].append(row["function"])
+    for (student, lesson, status, message), names in functions.items():
+        which = names[0] if len(names) == 1 else f"{len(names)} functions"
+        found[student, lesson].append(f"{status} ({which}): {message}")
+    return found
