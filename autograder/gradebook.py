@@ -10,6 +10,8 @@ each worker autogrades into a gradebook of its own, a copy of the empty template
 the parent process alone writes the course's gradebook (SQLite or PostgreSQL).
 """
 
+import hashlib
+import json
 import os
 import shutil
 import sys
@@ -82,22 +84,53 @@ def sqlite_url(path):
     return f"sqlite:///{Path(path).resolve()}"
 
 
+def generate(course_dir, db_url):
+    """nbgrader generate_assignment for every lesson: the assignments and grade cells."""
+    grader = api(course_dir, db_url)
+    for lesson in LESSONS:
+        succeeded(grader.generate_assignment(ASSIGNMENT.format(lesson.number)), "generate")
+    # The release/ this writes as a side effect would hold the reference solutions in .py
+    # form, and it is not for students: `course release` is what makes theirs.
+    shutil.rmtree(course_dir / "release", ignore_errors=True)
+
+
+def fingerprint(folder, pattern="**/*"):
+    """One digest of the files under `folder` matching `pattern`: their names and contents."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.glob(pattern) if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def sqlite_path(db_url):
+    return Path(db_url.removeprefix("sqlite:///")) if db_url.startswith("sqlite:///") else None
+
+
 def prepare_course(course_dir, db_url):
-    """Lay out the grading course and record every assignment in the template and `db_url`.
+    """Lay out the grading course, and record its assignments in a template and in `db_url`.
 
     Returns the template gradebook: the assignments and their grade cells, no students.
-    The release/ that generate_assignment writes as a side effect is removed: here it
-    would hold the reference solutions in .py form, and it is not for students.
+    Generating takes seconds, so it is redone only when the course's source changed,
+    and a new SQLite gradebook starts as a copy of the template.
     """
     with_alembic_on_path()
-    write_course(course_dir)
+    write_course(course_dir, db_url)
+    source = fingerprint(course_dir / "source")
+    record_path = course_dir / "prepared.json"
+    record = json.loads(record_path.read_text()) if record_path.exists() else {}
     template = course_dir / "template.db"
-    template.unlink(missing_ok=True)
-    for url in dict.fromkeys((sqlite_url(template), db_url)):
-        grader = api(course_dir, url)
-        for lesson in LESSONS:
-            succeeded(grader.generate_assignment(ASSIGNMENT.format(lesson.number)), "generate")
-    shutil.rmtree(course_dir / "release", ignore_errors=True)
+    if record.get("template") != source or not template.exists():
+        template.unlink(missing_ok=True)
+        generate(course_dir, sqlite_url(template))
+        record = {"template": source}
+    key = hashlib.sha256(db_url.encode()).hexdigest()  # not the URL: it may hold a password
+    path = sqlite_path(db_url)
+    if path is not None and not path.exists():
+        shutil.copyfile(template, path)
+    elif record.get(key) != source:
+        generate(course_dir, db_url)
+    record[key] = source
+    record_path.write_text(json.dumps(record, indent=1) + "\n")
     return template
 
 

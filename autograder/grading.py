@@ -18,7 +18,6 @@ Nothing a submission does can stop the batch: every failure becomes a status or 
 recorded problem for that student and lesson.
 """
 
-import hashlib
 import os
 import secrets
 import shutil
@@ -78,12 +77,9 @@ class Graded:
     problems: list = field(default_factory=list)
 
 
-def sha256_of(folder):
-    """One digest of a package's .py files, names and contents: the code that was graded."""
-    digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+def sha256_of(helpers):
+    """The digest of a package's .py files: which code was graded."""
+    return gradebook.fingerprint(helpers, "*.py")
 
 
 def stage(work, course_dir):

@@ -113,10 +113,18 @@ def outside_repository(folder):
     return folder
 
 
-def write_course(course_dir):
-    """The instructor's side of the course: nbgrader_config.py and source/<assignment>/."""
+def write_course(course_dir, db_url=None):
+    """The instructor's side of the course: nbgrader_config.py and source/<assignment>/.
+
+    With `db_url`, the config points the formgrader at that gradebook instead of the
+    course directory's own gradebook.db.
+    """
     course_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copy(Path(__file__).with_name("nbgrader_config.py"), course_dir / "nbgrader_config.py")
+    config = Path(__file__).with_name("nbgrader_config.py").read_text()
+    if db_url:
+        config += "\n# The gradebook `course grade` writes.\n"
+        config += f"c.CourseDirectory.db_url = {db_url!r}\n"
+    (course_dir / "nbgrader_config.py").write_text(config)
     for lesson in LESSONS:
         source = course_dir / "source" / ASSIGNMENT.format(lesson.number)
         if source.exists():
