@@ -1,10 +1,12 @@
-"""The code that runs next to a learner's helpers, in a fresh interpreter, and the data it speaks.
+"""The code that runs next to a learner's helpers, in a fresh fork, and the data it speaks.
 
 The trusted grader never imports a learner's code. It writes the calls to make into a
-private directory, and this script, run there by a fresh ``python -I -S``, imports the
-learner's ``helpers`` from that directory's copy, makes the calls and writes back plain
-data only: ``.npy`` files (read with ``allow_pickle=False``) and JSON. Whatever the
-learner's code does in here, what leaves is numbers, which the parent judges itself.
+private directory. This script, started once per worker by ``python -I -S`` with only
+NumPy and SciPy importable (:func:`serve`, the zygote), forks a fresh process for each
+such directory. The fork imports the learner's ``helpers`` from the directory's copy,
+makes the calls and writes back plain data only: ``.npy`` files (read with
+``allow_pickle=False``) and JSON. Whatever the learner's code does in here, what leaves
+is numbers, which the parent judges itself.
 
 This file needs nothing but the standard library and NumPy, so that it can run where
 the course's own packages cannot be imported. The encoding below (:func:`encode`,
@@ -14,7 +16,6 @@ turns a live result into the same vocabulary.
 Layout of the private directory::
 
     calls.json          {"calls": [{"function", "args", "kwargs"}, ...], "budget", "limits"}
-    site/               NumPy and SciPy, and nothing else importable
     in/                 the input arrays
     work/helpers/       the copy of the learner's package (the working directory)
     out/import.json     where helpers came from, or why it did not import
@@ -196,16 +197,41 @@ def limit_resources(limits):
 
 
 def main(folder):
+    """In a fresh fork: run the calls of `folder` and record them, then exit."""
     folder = Path(folder)
+    os.setsid()  # a process group of its own, killed whole with anything it forks
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for stream in (0, 1, 2):  # the learner's prints and floods go nowhere
+        os.dup2(devnull, stream)
+    os.chdir(folder / "work")
+    os.environ["HOME"] = str(folder / "work")
     job = json.loads((folder / "calls.json").read_text())
     limit_resources(job["limits"])
     helpers, where = import_helpers(folder)
     write_json(folder / "out" / "import.json", {"ok": helpers is not None, "detail": where})
     if helpers is not None:
         run_calls(helpers, job["calls"], folder, job["budget"])
-    sys.stdout.flush()
-    os._exit(0)  # skip interpreter teardown: the learner's atexit hooks get no say
+
+
+def serve():
+    """The zygote: NumPy and SciPy imported once, then one fork per folder read on stdin.
+
+    It never imports a learner's code itself; each fork does, in its own session, and
+    the zygote reports `started PID` and then `ended EXITCODE` on stdout.
+    """
+    import scipy.special  # noqa: F401 - imported here so that no fork pays for it
+
+    for line in sys.stdin:
+        pid = os.fork()
+        if pid == 0:
+            try:
+                main(line.strip())
+            finally:
+                os._exit(0)  # the learner's atexit hooks and cleanups get no say
+        print(f"started {pid}", flush=True)
+        _, status = os.waitpid(pid, 0)
+        print(f"ended {os.waitstatus_to_exitcode(status)}", flush=True)
 
 
 if __name__ == "__main__":
-    main(sys.argv[-1])
+    serve()

@@ -118,6 +118,13 @@ def main(argv=None):
     args, rest = parse(sys.argv[1:] if argv is None else argv)
     if rest and args.command != "lab":
         sys.exit(f"course {args.command}: unrecognised arguments: {' '.join(rest)}")
+    try:
+        return run(args, rest)
+    except ValueError as exc:  # bad input, named: no traceback for it
+        sys.exit(f"course {args.command}: {exc}")
+
+
+def run(args, rest):
     # Import per command: `course check` must start fast, without nbgrader's imports.
     if args.command == "build":
         from . import build

@@ -272,6 +272,8 @@ def grade(
 ):
     """Grade every submission in `submissions` into `out`; return the exit status."""
     submissions, out = Path(submissions).resolve(), outside_repository(out)
+    if not submissions.is_dir():
+        raise ValueError(f"{submissions} is not a folder of submissions")
     if out == submissions or submissions in out.parents or out in submissions.parents:
         raise ValueError("SUBMISSIONS and --out must be separate folders")
     out.mkdir(parents=True, exist_ok=True)

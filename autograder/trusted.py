@@ -11,17 +11,22 @@ and compares with the reference it computes itself, through the same judge as
 
 A function that hangs is cut off by the child's alarm; a child that stops making
 progress (the alarm swallowed) is killed with its whole process group; a child that
-dies mid-way is restarted on the functions it never reached.
+dies mid-way is followed by another on the functions it never reached. Children are
+forked from a per-process zygote that has NumPy and SciPy imported and has never run
+a learner's code.
 """
 
+import atexit
 import importlib.util
 import json
 import os
+import select
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+from contextlib import suppress
 from pathlib import Path
 
 import numpy as np
@@ -47,9 +52,9 @@ LIMITS = {
 }
 # Records larger than this are not read: no honest result comes near it.
 MAX_RECORD = 64 * 2**20
-# The child's first code: only the private site directory joins the standard library.
+# The zygote's first code: only the directory of allowed packages joins the standard library.
 BOOT = (
-    "import runpy, sys; sys.path.append(sys.argv[-1] + '/site'); "
+    "import runpy, sys; sys.path.append(sys.argv[-1]); "
     "runpy.run_path(sys.argv[1], run_name='__main__')"
 )
 
@@ -78,7 +83,6 @@ def encode_calls(folder, calls):
 
 def link_allowed_packages(site):
     """A directory where only the allowed packages (and their bundled libraries) resolve."""
-    site.mkdir()
     for package in ALLOWED_PACKAGES:
         found = Path(importlib.util.find_spec(package).origin).parent
         for path in (found, found.with_name(f"{package}.libs")):
@@ -93,7 +97,6 @@ def prepare(folder, helpers_dir, calls, cpu_seconds):
     for path in sorted(Path(helpers_dir).glob("*.py")):
         if path.is_file() and not path.is_symlink():
             shutil.copyfile(path, folder / "work" / "helpers" / path.name)
-    link_allowed_packages(folder / "site")
     job = {
         "calls": encode_calls(folder, calls),
         "budget": TIME_LIMIT,
@@ -102,11 +105,10 @@ def prepare(folder, helpers_dir, calls, cpu_seconds):
     (folder / "calls.json").write_text(json.dumps(job))
 
 
-def scrubbed_environment(folder):
+def scrubbed_environment():
     """Nothing of the grader's environment: no tokens, no paths, one thread for BLAS."""
     return {
         "PATH": "/usr/bin:/bin",
-        "HOME": str(folder / "work"),
         "LANG": "C.UTF-8",
         "OMP_NUM_THREADS": "1",
         "OPENBLAS_NUM_THREADS": "1",
@@ -114,38 +116,81 @@ def scrubbed_environment(folder):
     }
 
 
+class Zygote:
+    """The process that forks the children: started once, so no child pays for NumPy's import.
+
+    It is a fresh ``python -I -S`` whose only packages are NumPy and SciPy (a private
+    directory of links to them), with a scrubbed environment; see :func:`child.serve`.
+    """
+
+    def __init__(self):
+        self.site = tempfile.TemporaryDirectory(prefix="course-site-")
+        link_allowed_packages(Path(self.site.name))
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", BOOT, child.__file__, self.site.name],
+            env=scrubbed_environment(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            bufsize=0,
+        )
+
+    def start(self, folder):
+        self.process.stdin.write(f"{folder}\n".encode())
+        return int(self.read(None).split()[1])  # "started PID"
+
+    def read(self, timeout):
+        """The zygote's next line, or None if none came within `timeout` seconds."""
+        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
+        if not ready:
+            return None
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError("the grading zygote exited")
+        return line.decode()
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait()
+        self.process.stdout.close()
+        self.site.cleanup()
+
+
+ZYGOTE = []
+
+
+def zygote():
+    """This process's zygote, started on first use and stopped at exit."""
+    if not ZYGOTE or ZYGOTE[0].process.poll() is not None:
+        ZYGOTE[:] = [Zygote()]
+        atexit.register(ZYGOTE[0].close)
+    return ZYGOTE[0]
+
+
 def records(folder):
     return len(list((folder / "out").glob("*.json")))
 
 
+def kill_group(pid):
+    with suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+
+
 def run_child(folder):
-    """Run the child until it finishes or stops making progress; say how it ended."""
-    process = subprocess.Popen(
-        [sys.executable, "-I", "-S", "-c", BOOT, child.__file__, str(folder)],
-        cwd=folder / "work",
-        env=scrubbed_environment(folder),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # one process group, killed whole with any forks
-    )
+    """Fork a child on `folder`; wait while it makes progress; say how it ended."""
+    forks = zygote()
+    pid = forks.start(folder)
     seen = -1
     while True:
-        try:
-            process.wait(timeout=TIME_LIMIT + STARTUP)
-            return "finished" if process.returncode == 0 else "died"
-        except subprocess.TimeoutExpired:
-            if records(folder) == seen:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-                return "stalled"
-            seen = records(folder)
-        finally:
-            if process.returncode is not None:
-                try:
-                    os.killpg(process.pid, signal.SIGKILL)  # any forks left behind
-                except ProcessLookupError:
-                    pass
+        line = forks.read(TIME_LIMIT + STARTUP)
+        if line is not None:
+            kill_group(pid)  # anything it forked and left behind
+            return "finished" if line.split()[1] == "0" else "died"
+        if records(folder) == seen:
+            kill_group(pid)
+            forks.read(None)
+            return "stalled"
+        seen = records(folder)
 
 
 def read_record(folder, number, item):

@@ -15,7 +15,7 @@ import zipfile
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import demo, gradebook, grading
+from autograder import cli, demo, gradebook, grading
 from autograder.lessons import LESSONS
 from autograder.release import ASSIGNMENT
 
@@ -246,6 +246,15 @@ def test_malformed_entries_are_recorded_and_skipped(graded, tmp_path):
     assert not (tmp_path / "outside.txt").exists()
     graded_students = {r["student_id"] for r in read(out / "grades.csv")}
     assert graded_students == {"ivy"}
+
+
+def test_bad_arguments_are_named_without_a_traceback(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["grade", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out")])
+    assert "nowhere is not a folder of submissions" in str(stop.value)
+    with pytest.raises(SystemExit):
+        cli.main(["grade", str(tmp_path), "--out", str(tmp_path / "o"), "--lessons", "7"])
+    assert "lessons are numbered 1 to 5" in capsys.readouterr().err
 
 
 POSTGRES = os.environ.get("COURSE_TEST_POSTGRES_URL")
