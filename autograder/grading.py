@@ -145,14 +145,19 @@ def kill_children():
 
 def run_notebook(task):
     """Run nbgrader autograde on one submission; "ran", or why not."""
-    limit = WORKER["notebook_timeout"]
-    timer = threading.Timer(limit, kill_children)  # a kernel that ignores interrupts
+    limit, fired = WORKER["notebook_timeout"], threading.Event()
+
+    def stop():  # a kernel that ignores interrupts, or a notebook of endless slow cells
+        fired.set()
+        kill_children()
+
+    timer = threading.Timer(limit, stop)
     timer.start()
     try:
         result = WORKER["api"].autograde(task.assignment, task.student, force=True, create=True)
     finally:
         timer.cancel()
-    if timer.finished.is_set() and not result["success"]:
+    if fired.is_set():
         return f"stopped after {limit} s"
     if not result["success"]:
         lines = (result.get("error") or result.get("log") or "unknown error").strip().splitlines()

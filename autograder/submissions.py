@@ -101,25 +101,30 @@ def unpack(archive, destination):
     return destination
 
 
+def regular(path):
+    """A file or folder of the submission itself: links could point at anyone's files."""
+    return path.exists() and not path.is_symlink()
+
+
 def find_notebook(folder, lesson):
     """The lesson's notebook in `folder`: its own name, or the one renamed copy of it."""
     exact = folder / f"{lesson.slug}.ipynb"
-    if exact.is_file():
+    if exact.is_file() and regular(exact):
         return exact
-    renamed = [p for p in folder.glob(f"{lesson.slug[:3]}*.ipynb") if p.is_file()]
+    renamed = [p for p in folder.glob(f"{lesson.slug[:3]}*.ipynb") if p.is_file() and regular(p)]
     return renamed[0] if len(renamed) == 1 else None
 
 
 def lesson_files(root, lesson):
     """(notebook, helpers folder) of one lesson in a working copy, None where absent."""
     own = root / ASSIGNMENT.format(lesson.number)
-    if own.is_dir():
+    if own.is_dir() and regular(own):
         notebooks, helpers = own, own / "helpers"
-    elif (root / "lessons").is_dir():
+    elif (root / "lessons").is_dir() and regular(root / "lessons"):
         notebooks, helpers = root / "lessons", root / "helpers"
     else:
         notebooks, helpers = root, root / "helpers"
-    helpers = helpers if helpers.is_dir() and not helpers.is_symlink() else None
+    helpers = helpers if helpers.is_dir() and regular(helpers) else None
     return find_notebook(notebooks, lesson), helpers
 
 

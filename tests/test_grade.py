@@ -18,6 +18,7 @@ from nbgrader.api import Gradebook
 from autograder import cli, demo, gradebook, grading
 from autograder.lessons import LESSONS
 from autograder.release import ASSIGNMENT
+from autograder.submissions import discover
 
 FUNCTIONS = {ASSIGNMENT.format(lesson.number): lesson.functions for lesson in LESSONS}
 POINTS = {ASSIGNMENT.format(lesson.number): gradebook.points(lesson) for lesson in LESSONS}
@@ -246,6 +247,18 @@ def test_malformed_entries_are_recorded_and_skipped(graded, tmp_path):
     assert not (tmp_path / "outside.txt").exists()
     graded_students = {r["student_id"] for r in read(out / "grades.csv")}
     assert graded_students == {"ivy"}
+
+
+def test_links_in_a_submission_are_not_followed(graded, tmp_path):
+    """A link could point at another student's work, or at the grader's files."""
+    classroom, _ = graded
+    student = tmp_path / "inbox" / "mallory"
+    (student / "lessons").mkdir(parents=True)
+    (student / "lessons" / "01-logits.ipynb").symlink_to(classroom / "ada/lessons/01-logits.ipynb")
+    (student / "helpers").symlink_to(classroom / "ada" / "helpers")
+    works, problems = discover(tmp_path / "inbox", tmp_path / "unpacked")
+    assert not problems
+    assert {(w.notebook, w.helpers) for w in works} == {(None, None)}
 
 
 def test_bad_arguments_are_named_without_a_traceback(tmp_path, capsys):
