@@ -124,26 +124,37 @@ def expire(signum, frame):
     raise TookTooLong
 
 
-def run_call(fn, number, call, folder):
-    """Make one call on copies of the inputs and record what happened."""
-    args = [decode(a, folder / "in") for a in call["args"]]
-    kwargs = {k: decode(v, folder / "in") for k, v in call["kwargs"].items()}
+def invoke(fn, args, kwargs):
+    """Call fn on deep copies of the inputs, catching what it raises and warns.
+
+    Returns the result as plain data (None if it raised), the input copies after the
+    call, the warnings as (category, message) pairs, and the exception as (its class
+    names, most derived first; its message), or None.
+    """
     args_in, kwargs_in = copy.deepcopy(args), copy.deepcopy(kwargs)
-    record = {"result": None, "warnings": [], "error": None}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            result = fn(*args_in, **kwargs_in)
-            record["result"] = encode(plain(result), folder / "out", f"{number}_result")
+            result, error = plain(fn(*args_in, **kwargs_in)), None
         except Exception as exc:  # the learner's code may raise anything
-            kinds = [kind.__name__ for kind in type(exc).__mro__]
-            record["error"] = {"kinds": kinds, "message": str(exc)[:2000]}
-    record["warnings"] = [[w.category.__name__, str(w.message)[:500]] for w in caught[:5]]
-    record["inputs"] = [encode(a, folder / "out", f"{number}_in{i}") for i, a in enumerate(args_in)]
-    record["inputs"] += [
-        encode(kwargs_in[k], folder / "out", f"{number}_in_{k}") for k in call["kwargs"]
-    ]
-    write_json(folder / "out" / f"{number}.json", record)
+            result, error = None, ([kind.__name__ for kind in type(exc).__mro__], str(exc))
+    found = [(w.category.__name__, str(w.message)) for w in caught]
+    return result, [*args_in, *kwargs_in.values()], found, error
+
+
+def run_call(fn, number, call, folder):
+    """Make one call and record what happened, the inputs after the call included."""
+    args = [decode(a, folder / "in") for a in call["args"]]
+    kwargs = {k: decode(v, folder / "in") for k, v in call["kwargs"].items()}
+    result, after, caught, error = invoke(fn, args, kwargs)
+    out = folder / "out"
+    record = {
+        "result": None if result is None else encode(result, out, f"{number}_result"),
+        "warnings": [[kind, message[:500]] for kind, message in caught[:5]],
+        "error": error and {"kinds": error[0], "message": error[1][:2000]},
+        "inputs": [encode(value, out, f"{number}_in{i}") for i, value in enumerate(after)],
+    }
+    write_json(out / f"{number}.json", record)
 
 
 def run_calls(helpers, calls, folder, budget):

@@ -10,6 +10,7 @@ each worker autogrades into a gradebook of its own, a copy of the empty template
 the parent process alone writes the course's gradebook (SQLite or PostgreSQL).
 """
 
+import functools
 import hashlib
 import json
 import os
@@ -134,6 +135,7 @@ def prepare_course(course_dir, db_url):
     return template
 
 
+@functools.cache  # asked once per graded submission; the notebook does not change
 def points(lesson):
     """{grade id: points} of the lesson's autograded cells and its hand-graded ones."""
     nb = nbformat.read(ROOT / "solutions" / f"{lesson.slug}.ipynb", as_version=4)
@@ -141,13 +143,18 @@ def points(lesson):
     return {c["grade_id"]: float(c["points"]) for c in cells}
 
 
-def kernel_scores(gb, lesson, student):
-    """{grade id: auto score} from the notebook run, or None if it left no submission."""
+def submitted_notebook(gb, lesson, student):
+    """The student's notebook for `lesson` in the gradebook, or None."""
     try:
-        nb = gb.find_submission_notebook(lesson.slug, ASSIGNMENT.format(lesson.number), student)
+        return gb.find_submission_notebook(lesson.slug, ASSIGNMENT.format(lesson.number), student)
     except MissingEntry:
         return None
-    return {grade.name: grade.auto_score for grade in nb.grades}
+
+
+def kernel_scores(gb, lesson, student):
+    """{grade id: auto score} from the notebook run, or None if it left no submission."""
+    nb = submitted_notebook(gb, lesson, student)
+    return None if nb is None else {grade.name: grade.auto_score for grade in nb.grades}
 
 
 def set_auto_scores(gb, lesson, student, scores):
@@ -162,10 +169,8 @@ def set_auto_scores(gb, lesson, student, scores):
 
 def hand_graded(gb, lesson, student):
     """Hand grading of an earlier run: ({cell: (score, extra credit)}, {cell: comment})."""
-    assignment = ASSIGNMENT.format(lesson.number)
-    try:
-        nb = gb.find_submission_notebook(lesson.slug, assignment, student)
-    except MissingEntry:
+    nb = submitted_notebook(gb, lesson, student)
+    if nb is None:
         return {}, {}
     scores = {g.name: (g.manual_score, g.extra_credit) for g in nb.grades}
     return scores, {c.name: c.manual_comment for c in nb.comments}
@@ -196,7 +201,7 @@ def store(gb, lesson, student, auto_scores):
     except MissingEntry:
         pass
     add_submission(gb, assignment, student)
-    nb = gb.find_submission_notebook(lesson.slug, assignment, student)
+    nb = submitted_notebook(gb, lesson, student)
     for grade in nb.grades:
         grade.auto_score = auto_scores.get(grade.name)
         grade.manual_score, grade.extra_credit = scores.get(grade.name, (None, None))

@@ -8,6 +8,7 @@ for byte (jupyter/nbgrader#1237), so the release's helpers are stripped here wit
 same nbgrader logic that ``course build`` uses, then checked for leaks.
 """
 
+import functools
 import os
 import shutil
 import subprocess
@@ -30,8 +31,12 @@ def without_markers(source):
     return "".join(line for line in source.splitlines(True) if "SOLUTION" not in line)
 
 
+@functools.cache  # staging a class asks for the same package once per student
 def helpers_for(lesson, version):
-    """{file name: text} of the helpers package of `lesson`, in its source or release version."""
+    """{file name: text} of the helpers package of `lesson`, in its source or release version.
+
+    Shared between callers: read it, do not change it.
+    """
     modules = {other.module: other.number for other in LESSONS}
     files = {}
     for path in sorted((ROOT / "solutions" / "helpers").glob("*.py")):

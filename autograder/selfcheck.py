@@ -4,11 +4,9 @@ Each function gets one status (passed, failed, error, timeout, not_implemented, 
 and, unless it passed, one message that says what went wrong and what usually fixes it.
 """
 
-import copy
 import importlib
 import signal
 import sys
-import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from .catalogue import CATALOGUE, Raises
-from .child import TookTooLong, expire, plain
+from .child import TookTooLong, expire, invoke
 from .compare import describe, input_scale, value_problem
 from .lessons import LESSONS
 
@@ -89,20 +87,13 @@ def changed(before, after):
 
 
 def call(fn, args, kwargs):
-    """Call fn on copies of the inputs, and record what it did."""
-    args_in, kwargs_in = copy.deepcopy(args), copy.deepcopy(kwargs)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            result, error = plain(fn(*args_in, **kwargs_in)), None
-        except Exception as exc:  # the learner's code may raise anything
-            kinds = tuple(kind.__name__ for kind in type(exc).__mro__)
-            result, error = None, Raised(kinds, str(exc))
+    """Call fn on copies of the inputs, in this process, and record what it did."""
+    result, after, caught, error = invoke(fn, args, kwargs)
     return Call(
         result,
-        tuple((w.category.__name__, str(w.message)) for w in caught),
-        changed([*args, *kwargs.values()], [*args_in, *kwargs_in.values()]),
-        error,
+        tuple(caught),
+        changed([*args, *kwargs.values()], after),
+        None if error is None else Raised(tuple(error[0]), error[1]),
     )
 
 

@@ -186,11 +186,12 @@ def run_child(folder):
         if line is not None:
             kill_group(pid)  # anything it forked and left behind
             return "finished" if line.split()[1] == "0" else "died"
-        if records(folder) == seen:
+        progress = records(folder)
+        if progress == seen:
             kill_group(pid)
             forks.read(None)
             return "stalled"
-        seen = records(folder)
+        seen = progress
 
 
 def read_record(folder, number, item):
@@ -274,12 +275,12 @@ def judge_run(folder, calls, names, ending):
     outcomes = {}
     for name in names:
         outcome = judge_recorded(folder, calls, name)
-        if outcome is None:
-            if ending == "stalled":
-                outcome = timed_out(name)
-            else:
-                outcome = Outcome(name, "error", f"{name} ended the Python process (sys.exit?)")
-            outcomes[name] = outcome
-            break
+        stopped = outcome is None
+        if stopped and ending == "stalled":
+            outcome = timed_out(name)
+        elif stopped:
+            outcome = Outcome(name, "error", f"{name} ended the Python process (sys.exit?)")
         outcomes[name] = outcome
+        if stopped:
+            break
     return outcomes
