@@ -15,8 +15,9 @@ turns a live result into the same vocabulary.
 
 Layout of the private directory::
 
-    calls.json          {"calls": [{"function", "args", "kwargs"}, ...], "budget", "limits"}
+    calls.json          {"calls": [{"function", "args", "kwargs"}, ...], "budget", "sandbox"}
     in/                 the input arrays
+    root/               empty: the sandbox builds its private root on it
     work/helpers/       the copy of the learner's package (the working directory)
     out/import.json     where helpers came from, or why it did not import
     out/<i>.json        what call i did: result, warnings, error, the inputs after the call
@@ -196,30 +197,19 @@ def import_helpers(folder):
     return helpers, str(where)
 
 
-def limit_resources(limits):
-    """Cap this process and its children before any of the learner's code runs."""
-    import resource
-
-    for name, value in limits.items():
-        kind = getattr(resource, name)
-        hard = resource.getrlimit(kind)[1]
-        value = value if hard == resource.RLIM_INFINITY else min(value, hard)
-        resource.setrlimit(kind, (value, value))
-
-
-def main(folder):
-    """In a fresh fork: run the calls of `folder` and record them, then exit."""
+def main(folder, sandbox):
+    """In a fresh fork: sandbox it, run the calls of `folder` and record them, then exit."""
     folder = Path(folder)
     os.setsid()  # a process group of its own, killed whole with anything it forks
     devnull = os.open(os.devnull, os.O_RDWR)
     for stream in (0, 1, 2):  # the learner's prints and floods go nowhere
         os.dup2(devnull, stream)
-    os.chdir(folder / "work")
-    os.environ["HOME"] = str(folder / "work")
     job = json.loads((folder / "calls.json").read_text())
-    limit_resources(job["limits"])
+    missing = sandbox.enter(job["sandbox"])
+    os.environ["HOME"] = str(folder / "work")
     helpers, where = import_helpers(folder)
-    write_json(folder / "out" / "import.json", {"ok": helpers is not None, "detail": where})
+    record = {"ok": helpers is not None, "detail": where, "missing_protections": missing}
+    write_json(folder / "out" / "import.json", record)
     if helpers is not None:
         run_calls(helpers, job["calls"], folder, job["budget"])
 
@@ -227,16 +217,18 @@ def main(folder):
 def serve():
     """The zygote: NumPy and SciPy imported once, then one fork per folder read on stdin.
 
-    It never imports a learner's code itself; each fork does, in its own session, and
-    the zygote reports `started PID` and then `ended EXITCODE` on stdout.
+    It never imports a learner's code itself; each fork sandboxes itself and then does
+    (:mod:`autograder.sandbox`, linked into the zygote's only package directory as
+    ``course_sandbox``), and the zygote reports `started PID` and `ended EXITCODE`.
     """
+    import course_sandbox
     import scipy.special  # noqa: F401 - imported here so that no fork pays for it
 
     for line in sys.stdin:
         pid = os.fork()
         if pid == 0:
             try:
-                main(line.strip())
+                main(line.strip(), course_sandbox)
             finally:
                 os._exit(0)  # the learner's atexit hooks and cleanups get no say
         print(f"started {pid}", flush=True)

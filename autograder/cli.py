@@ -15,6 +15,30 @@ def lesson_numbers(text):
     return numbers
 
 
+# `--limit NAME=VALUE`: the sandbox's resource limits, by the names an instructor uses.
+LIMIT_NAMES = {
+    "cpu": "RLIMIT_CPU",
+    "memory": "RLIMIT_AS",
+    "processes": "RLIMIT_NPROC",
+    "file-size": "RLIMIT_FSIZE",
+    "open-files": "RLIMIT_NOFILE",
+}
+SIZE_SUFFIXES = {"K": 2**10, "M": 2**20, "G": 2**30}
+
+
+def limit_option(text):
+    """'memory=4G' -> ('RLIMIT_AS', 4 * 2**30); seconds, bytes (K, M, G) or counts."""
+    name, _, value = text.partition("=")
+    if name not in LIMIT_NAMES:
+        known = ", ".join(LIMIT_NAMES)
+        raise argparse.ArgumentTypeError(f"{name!r} is not a limit: use one of {known}")
+    scale = SIZE_SUFFIXES.get(value[-1:].upper(), 1)
+    digits = value[:-1] if scale > 1 else value
+    if not digits.isdigit() or int(digits) == 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: the value must be a positive whole number")
+    return LIMIT_NAMES[name], int(digits) * scale
+
+
 def parse(argv):
     parser = argparse.ArgumentParser(
         prog="course", description="From Logits to Loss: the course tool."
@@ -96,6 +120,15 @@ def parse(argv):
     p.add_argument(
         "--seed", type=int, help="the hidden cases' seed (default: the one OUT was graded with)"
     )
+    p.add_argument(
+        "--limit",
+        type=limit_option,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a sandbox limit for student code (repeatable): cpu=SECONDS, memory=2G, "
+        "processes=64, file-size=64M, open-files=256",
+    )
 
     p = sub.add_parser("demo", help="grade a synthetic class of nine students, end to end")
     p.add_argument("--out", metavar="DIR", help="where to put the class and the results")
@@ -152,6 +185,7 @@ def run(args, rest):
             db_url=args.db_url,
             students=args.student,
             seed=args.seed,
+            limits=dict(args.limit),
         )
     if args.command == "demo":
         from . import demo

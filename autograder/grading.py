@@ -18,6 +18,7 @@ Nothing a submission does can stop the batch: every failure becomes a status or 
 recorded problem for that student and lesson.
 """
 
+import json
 import os
 import secrets
 import shutil
@@ -34,7 +35,7 @@ import nbformat
 import psutil
 from sqlalchemy.exc import SAWarning
 
-from . import gradebook, report
+from . import gradebook, kernel, report, sandbox
 from .lessons import LESSONS
 from .notebook import SEED_VARIABLE
 from .release import ASSIGNMENT, helpers_for, outside_repository
@@ -115,7 +116,7 @@ def stage(work, course_dir):
 WORKER = {}
 
 
-def start_worker(course_dir, template, out, seed, cell_timeout):
+def start_worker(course_dir, template, out, seed, cell_timeout, limits):
     """Give this worker process its own gradebook and nbgrader API, once."""
     database = course_dir / "workers" / f"{os.getpid()}.db"
     database.parent.mkdir(exist_ok=True)
@@ -127,7 +128,10 @@ def start_worker(course_dir, template, out, seed, cell_timeout):
     warnings.simplefilter("ignore", SAWarning)  # see gradebook.add_submission
     os.environ[SEED_VARIABLE] = str(seed)
     os.environ.update(dict.fromkeys(ONE_THREAD, "1"))
+    kernel_limits = {"RLIMIT_CPU": cell_timeout * NOTEBOOK_TIMEOUTS, **limits}
+    os.environ[kernel.LIMITS_VARIABLE] = json.dumps(kernel_limits)
     WORKER.update(
+        limits=limits,
         course=course_dir,
         out=out,
         seed=seed,
@@ -141,6 +145,20 @@ def kill_children():
     for process in psutil.Process().children(recursive=True):
         with suppress(psutil.Error):
             process.kill()
+
+
+def kill_leftovers():
+    """Kill whatever still runs as this worker's sandbox user: a submission's leftovers.
+
+    Only when the grader is root; otherwise the sandboxes' PID namespaces do this.
+    """
+    if os.geteuid() != 0:
+        return
+    user = sandbox.sandbox_user(os.getpid())
+    for process in psutil.process_iter(["uids"]):
+        with suppress(psutil.Error, TypeError):
+            if process.info["uids"].real == user:
+                process.kill()
 
 
 def run_notebook(task):
@@ -204,8 +222,9 @@ def grade_task(task):
     """Everything a worker does for one student and lesson."""
     course = WORKER["course"]
     staged = course / "submitted" / task.student / task.assignment / "helpers"
-    outcomes = recheck(staged, task.lesson.functions, WORKER["seed"])
+    outcomes = recheck(staged, task.lesson.functions, WORKER["seed"], WORKER["limits"])
     graded = Graded(task, [], run_notebook(task), sha256_of(staged))
+    kill_leftovers()
     ran = course / "autograded" / task.student / task.assignment / "helpers"
     if graded.notebook_run == "ran" and sha256_of(ran) != graded.helpers_sha256:
         graded.problems.append("the notebook ran on helpers other than the submission's")
@@ -273,9 +292,13 @@ def grade(
     db_url=None,
     students=(),
     seed=None,
+    limits=None,
     say=print,
 ):
-    """Grade every submission in `submissions` into `out`; return the exit status."""
+    """Grade every submission in `submissions` into `out`; return the exit status.
+
+    `limits` overrides the sandbox's resource limits (:data:`sandbox.LIMITS`).
+    """
     submissions, out = Path(submissions).resolve(), outside_repository(out)
     if not submissions.is_dir():
         raise ValueError(f"{submissions} is not a folder of submissions")
@@ -286,6 +309,12 @@ def grade(
     db_url = db_url or gradebook.sqlite_url(out / "gradebook.db")
     numbers = sorted(set(lessons)) or [lesson.number for lesson in LESSONS]
     course = out / "course"
+    unprotected = sandbox.missing_protections()
+    if unprotected:
+        say(
+            f"warning: student code will run without {', '.join(unprotected)} here; "
+            "the trusted re-check still decides every score (see autograder/SECURITY.md)"
+        )
     say(f"Preparing the nbgrader course in {course} ...")
     template = gradebook.prepare_course(course, db_url)
     works, problems = discover(submissions, out / "unpacked", set(students))
@@ -313,7 +342,7 @@ def grade(
                 results.add(task, checks, gb, notebook_run="not run: no helpers/")
                 continue
             tasks.append(task)
-        start = (course, template, out, seed, cell_timeout)
+        start = (course, template, out, seed, cell_timeout, limits or {})
         with report.progress(len(tasks), say) as advance:
 
             def done(graded):

@@ -6,6 +6,8 @@ course can be moved. Nothing here is a hand-kept list: the files that students'
 copies keep at autograde are read from source/ each time nbgrader starts.
 """
 
+import os
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -25,3 +27,10 @@ c.Autograde.exclude_overwriting = {
     lesson.name: sorted(str(p.relative_to(lesson)) for p in (lesson / "helpers").glob("*.py"))
     for lesson in sorted((HERE / "source").glob("lesson-*"))
 }
+
+# Student code runs in the sandboxed kernel that `course release` installs
+# (autograder/kernel.py), in a network namespace of its own: so the kernel's sockets are
+# files (ipc), not TCP ports. A short path, one folder per grading process.
+c.Execute.kernel_name = "logits-to-loss-sandbox"
+c.KernelManager.transport = "ipc"
+c.KernelManager.ip = os.path.join(tempfile.gettempdir(), f"logits-kernels-{os.getpid()}", "k")

@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from . import kernel
 from .build import helper_stub
 from .lessons import LESSONS, ROOT
 
@@ -125,6 +126,7 @@ def write_course(course_dir, db_url=None):
     course directory's own gradebook.db.
     """
     course_dir.mkdir(parents=True, exist_ok=True)
+    kernel.install()
     config = Path(__file__).with_name("nbgrader_config.py").read_text()
     if db_url:
         config += "\n# The gradebook `course grade` writes.\n"

@@ -33,7 +33,7 @@ import numpy as np
 
 from solutions import helpers as reference
 
-from . import child
+from . import child, sandbox
 from .child import TookTooLong, decode, encode
 from .hidden import HIDDEN
 from .selfcheck import TIME_LIMIT, Call, Outcome, Raised, changed, items, judge, timed_out
@@ -42,14 +42,8 @@ from .selfcheck import TIME_LIMIT, Call, Outcome, Raised, changed, items, judge,
 ALLOWED_PACKAGES = ("numpy", "scipy")
 # Seconds for a fresh interpreter to import NumPy and the learner's package.
 STARTUP = 10
-# What the child may use. Address space leaves room for NumPy and SciPy (about 0.5 GiB
-# mapped) and any honest computation here, which needs kilobytes.
-LIMITS = {
-    "RLIMIT_AS": 2 * 2**30,
-    "RLIMIT_FSIZE": 64 * 2**20,
-    "RLIMIT_NOFILE": 256,
-    "RLIMIT_CORE": 0,
-}
+# Seconds a stopped child's supervisor has to end it before its process group is killed.
+STOP_GRACE = 2
 # Records larger than this are not read: no honest result comes near it.
 MAX_RECORD = 64 * 2**20
 # The zygote's first code: only the directory of allowed packages joins the standard library.
@@ -81,28 +75,52 @@ def encode_calls(folder, calls):
     return encoded
 
 
-def link_allowed_packages(site):
-    """A directory where only the allowed packages (and their bundled libraries) resolve."""
+def allowed_packages():
+    """The folders of the allowed packages and of the libraries their wheels bundle."""
     for package in ALLOWED_PACKAGES:
         found = Path(importlib.util.find_spec(package).origin).parent
         for path in (found, found.with_name(f"{package}.libs")):
             if path.exists():
-                (site / path.name).symlink_to(path)
+                yield path
 
 
-def prepare(folder, helpers_dir, calls, cpu_seconds):
+def link_allowed_packages(site):
+    """A directory where only the allowed packages and the sandbox module resolve."""
+    for path in allowed_packages():
+        (site / path.name).symlink_to(path)
+    (site / "course_sandbox.py").symlink_to(sandbox.__file__)
+    site.chmod(0o755)  # readable by the sandbox's unprivileged user
+
+
+def policy(folder, site, limits):
+    """The child's sandbox: the system, Python, NumPy and SciPy read-only, its folder."""
+    packages = [[path, False] for path in (site, *allowed_packages())]
+    mine = [[folder, False], [folder / "work", True], [folder / "out", True]]
+    return {
+        "binds": [*sandbox.system_binds(), *packages, *mine],
+        "masks": sandbox.course_packages(),
+        "scratch": folder / "root",
+        "workdir": folder / "work",
+        "user": sandbox.sandbox_user(os.getpid()),
+        "owned": [folder / "work", folder / "out"],
+        "limits": limits,
+    }
+
+
+def prepare(folder, helpers_dir, calls, limits):
     """Lay out the child's private directory: the package copy, the inputs, the calls."""
-    for sub in ("in", "out", "work/helpers"):
+    for sub in ("in", "out", "root", "work/helpers"):
         (folder / sub).mkdir(parents=True)
+    folder.chmod(0o755)  # the sandbox's user reads its inputs; the grader alone writes them
     for path in sorted(Path(helpers_dir).glob("*.py")):
         if path.is_file() and not path.is_symlink():
             shutil.copyfile(path, folder / "work" / "helpers" / path.name)
     job = {
         "calls": encode_calls(folder, calls),
         "budget": TIME_LIMIT,
-        "limits": {**LIMITS, "RLIMIT_CPU": cpu_seconds},
+        "sandbox": policy(folder, zygote().site, limits),
     }
-    (folder / "calls.json").write_text(json.dumps(job))
+    (folder / "calls.json").write_text(json.dumps(job, default=str))
 
 
 def scrubbed_environment():
@@ -124,10 +142,11 @@ class Zygote:
     """
 
     def __init__(self):
-        self.site = tempfile.TemporaryDirectory(prefix="course-site-")
-        link_allowed_packages(Path(self.site.name))
+        self.packages = tempfile.TemporaryDirectory(prefix="course-site-")
+        self.site = Path(self.packages.name)
+        link_allowed_packages(self.site)
         self.process = subprocess.Popen(
-            [sys.executable, "-I", "-S", "-c", BOOT, child.__file__, self.site.name],
+            [sys.executable, "-I", "-S", "-c", BOOT, child.__file__, self.site],
             env=scrubbed_environment(),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -153,7 +172,7 @@ class Zygote:
         self.process.stdin.close()
         self.process.wait()
         self.process.stdout.close()
-        self.site.cleanup()
+        self.packages.cleanup()
 
 
 ZYGOTE = []
@@ -176,6 +195,19 @@ def kill_group(pid):
         os.killpg(pid, signal.SIGKILL)
 
 
+def stop(forks, pid):
+    """Stop a child that makes no progress, and everything it started.
+
+    Its supervisor kills the child's PID namespace on SIGTERM; without namespaces the
+    child itself gets it, and then its process group is killed.
+    """
+    with suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+    if forks.read(STOP_GRACE) is None:
+        kill_group(pid)
+        forks.read(None)
+
+
 def run_child(folder):
     """Fork a child on `folder`; wait while it makes progress; say how it ended."""
     forks = zygote()
@@ -188,8 +220,7 @@ def run_child(folder):
             return "finished" if line.split()[1] == "0" else "died"
         progress = records(folder)
         if progress == seen:
-            kill_group(pid)
-            forks.read(None)
+            stop(forks, pid)
             return "stalled"
         seen = progress
 
@@ -251,15 +282,20 @@ def import_problem(folder, names, ending):
     return {name: Outcome(name, "error", message) for name in names}
 
 
-def recheck(helpers_dir, names, seed):
-    """{name: Outcome} for the learner's functions `names` in `helpers_dir`, judged here."""
+def recheck(helpers_dir, names, seed, limits=None):
+    """{name: Outcome} for the learner's functions `names` in `helpers_dir`, judged here.
+
+    `limits` overrides :data:`sandbox.LIMITS`; the CPU limit defaults to the time the
+    functions are allowed, plus the start-up.
+    """
     outcomes = {}
     pending = list(names)
     while pending:
         calls = plan(pending, seed)
+        cpu = {"RLIMIT_CPU": TIME_LIMIT * len(pending) + STARTUP}
         with tempfile.TemporaryDirectory(prefix="course-recheck-") as tmp:
             folder = Path(tmp)
-            prepare(folder, helpers_dir, calls, cpu_seconds=TIME_LIMIT * len(pending) + STARTUP)
+            prepare(folder, helpers_dir, calls, {**sandbox.LIMITS, **cpu, **(limits or {})})
             ending = run_child(folder)
             failed_import = import_problem(folder, pending, ending)
             if failed_import:
