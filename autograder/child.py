@@ -28,6 +28,7 @@ import json
 import os
 import signal
 import sys
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -159,25 +160,34 @@ def run_call(fn, number, call, folder):
 
 
 def run_calls(helpers, calls, folder, budget):
-    """Make the calls in order, giving each function `budget` seconds in all."""
+    """Make the calls in order, giving each function `budget` seconds in all.
+
+    Every call gets a record, so that the first call without one is where the child
+    stopped: ``skipped`` for the calls of a function that timed out or does not exist.
+    A function that swallows the alarm is caught at its next call, by the clock.
+    """
     signal.signal(signal.SIGALRM, expire)
     finished = set()  # functions that timed out or do not exist
     for number, call in enumerate(calls):
-        name = call["function"]
+        name, out = call["function"], folder / "out" / f"{number}.json"
         if number == 0 or calls[number - 1]["function"] != name:
             signal.alarm(budget)
-        if name in finished:
-            continue
+            deadline = time.monotonic() + budget
         fn = getattr(helpers, name, None)
-        if not callable(fn):
+        if name in finished:
+            write_json(out, {"skipped": True})
+        elif not callable(fn):
             finished.add(name)
-            write_json(folder / "out" / f"{number}.json", {"missing": True})
-            continue
-        try:
-            run_call(fn, number, call, folder)
-        except TookTooLong:
+            write_json(out, {"missing": True})
+        elif time.monotonic() > deadline:
             finished.add(name)
-            write_json(folder / "out" / f"{number}.json", {"timeout": True})
+            write_json(out, {"timeout": True})
+        else:
+            try:
+                run_call(fn, number, call, folder)
+            except TookTooLong:
+                finished.add(name)
+                write_json(out, {"timeout": True})
     signal.alarm(0)
 
 

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import nbformat
 import psutil
+from nbformat.warnings import DuplicateCellId
 from sqlalchemy.exc import SAWarning
 
 from . import gradebook, kernel, report, sandbox
@@ -92,10 +93,13 @@ def stage(work, course_dir):
     if work.notebook.stat().st_size > MAX_NOTEBOOK:
         raise ValueError(f"{work.notebook.name} is over {MAX_NOTEBOOK // 2**20} MB")
     try:
-        nbformat.read(work.notebook, as_version=4)
+        with warnings.catch_warnings():
+            # nbformat repairs duplicate cell ids and says so; the repaired copy is graded.
+            warnings.simplefilter("ignore", DuplicateCellId)
+            notebook = nbformat.read(work.notebook, as_version=4)
     except Exception as exc:  # any way a file can fail to be a notebook
         raise ValueError(f"{work.notebook.name} is not a valid notebook: {exc}") from None
-    shutil.copyfile(work.notebook, folder / f"{lesson.slug}.ipynb")
+    nbformat.write(notebook, folder / f"{lesson.slug}.ipynb")
     if (work.notebook.parent / "timestamp.txt").is_file():
         shutil.copyfile(work.notebook.parent / "timestamp.txt", folder / "timestamp.txt")
     if work.helpers is not None:

@@ -52,7 +52,7 @@ CLONE_NEWNET = 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
 MNT_DETACH = 2
-PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS = 1, 4, 38
 # glibc has no pivot_root(); its system call number depends on the architecture.
 SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41, "riscv64": 41, "ppc64le": 203, "s390x": 217}
 NOBODY = 65534
@@ -131,6 +131,9 @@ def isolate(network=True):
         unshare(CLONE_NEWUSER | flags)
     except OSError:
         return ()
+    # A process that changed its user is not dumpable, and only a dumpable one may
+    # write its own id maps.
+    prctl(PR_SET_DUMPABLE, 1)
     # Inside, the same ids as outside; the capabilities this brings are dropped later.
     Path("/proc/self/setgroups").write_text("deny")
     Path("/proc/self/uid_map").write_text(f"{uid} {uid} 1")
@@ -160,7 +163,8 @@ def supervise(cleanup):
     _, status = os.waitpid(pid, 0)
     for path in cleanup:
         shutil.rmtree(path, ignore_errors=True)
-    os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+    code = os.waitstatus_to_exitcode(status)
+    os._exit(code if code >= 0 else 128 - code)  # killed by signal N: 128 + N, as a shell says
 
 
 # -- the private root -----------------------------------------------------------------

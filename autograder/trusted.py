@@ -42,6 +42,9 @@ from .selfcheck import TIME_LIMIT, Call, Outcome, Raised, changed, items, judge,
 ALLOWED_PACKAGES = ("numpy", "scipy")
 # Seconds for a fresh interpreter to import NumPy and the learner's package.
 STARTUP = 10
+# How a child ended, by its exit status (a signal N shows as -N, or as 128 + N when the
+# sandbox's supervisor reports it): the CPU limit counts as running out of time.
+ENDINGS = {0: "finished", -signal.SIGXCPU: "stalled", 128 + signal.SIGXCPU: "stalled"}
 # Seconds a stopped child's supervisor has to end it before its process group is killed.
 STOP_GRACE = 2
 # Records larger than this are not read: no honest result comes near it.
@@ -217,7 +220,7 @@ def run_child(folder):
         line = forks.read(TIME_LIMIT + STARTUP)
         if line is not None:
             kill_group(pid)  # anything it forked and left behind
-            return "finished" if line.split()[1] == "0" else "died"
+            return ENDINGS.get(int(line.split()[1]), "died")
         progress = records(folder)
         if progress == seen:
             stop(forks, pid)
@@ -305,18 +308,27 @@ def recheck(helpers_dir, names, seed, limits=None):
     return outcomes
 
 
+def first_unrecorded(folder, calls):
+    """The function of the first call the child left without a record: where it stopped."""
+    for number, (name, _) in enumerate(calls):
+        if not (folder / "out" / f"{number}.json").exists():
+            return name
+    return None
+
+
 def judge_run(folder, calls, names, ending):
-    """Outcomes of one child run. The child works in order, so the first function whose
-    records stop is where it hung or died; the functions after it never ran."""
+    """Outcomes of one child run. The child works in order, so the function it stopped
+    in is the one that hung or crashed it; the functions after it never ran, and go to
+    a fresh child."""
+    culprit = first_unrecorded(folder, calls)
     outcomes = {}
     for name in names:
         outcome = judge_recorded(folder, calls, name)
-        stopped = outcome is None
-        if stopped and ending == "stalled":
+        if outcome is None and ending == "stalled":
             outcome = timed_out(name)
-        elif stopped:
+        elif outcome is None:
             outcome = Outcome(name, "error", f"{name} ended the Python process (sys.exit?)")
         outcomes[name] = outcome
-        if stopped:
+        if name == culprit:
             break
     return outcomes

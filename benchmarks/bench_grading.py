@@ -13,6 +13,11 @@ function and every fifth a naive softmax) is graded two ways, on the same input:
 It prints seconds, seconds per submission (a submission is one student's five
 lessons) and the ratio, then how `course grade` grows with the size of the class.
 
+Plain nbgrader runs the stock ``python3`` kernel over TCP, as it does without this
+project; ``course grade`` runs every notebook in the sandboxed kernel. The cost of the
+trusted re-check is measured on its own too: every function of every submission of
+the same class, re-checked one after another in one process.
+
 Usage::
 
     python benchmarks/bench_grading.py                 # 20 side by side; 10, 20, 40 growth
@@ -27,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder import demo, grading, release
+from autograder import demo, grading, release, trusted
 from autograder.lessons import LESSONS
 from autograder.submissions import discover
 
@@ -63,11 +68,36 @@ def run(command, cwd):
     return time.perf_counter() - start
 
 
+# What plain nbgrader uses, in place of the sandboxed kernel the course's config names.
+STOCK_KERNEL = [
+    "--Execute.kernel_name=python3",
+    "--KernelManager.transport=tcp",
+    "--KernelManager.ip=127.0.0.1",
+]
+
+
 def plain_nbgrader(course):
     return sum(
-        run([str(BIN / "nbgrader"), "autograde", release.ASSIGNMENT.format(lesson.number)], course)
+        run(
+            [
+                str(BIN / "nbgrader"),
+                "autograde",
+                release.ASSIGNMENT.format(lesson.number),
+                *STOCK_KERNEL,
+            ],
+            course,
+        )
         for lesson in LESSONS
     )
+
+
+def recheck_alone(course):
+    """Seconds to re-check every function of every staged submission, one at a time."""
+    start = time.perf_counter()
+    for helpers in sorted((course / "submitted").glob("*/lesson-*/helpers")):
+        lesson = LESSONS[int(helpers.parent.name[-2:]) - 1]
+        trusted.recheck(helpers, lesson.functions, seed=0)
+    return time.perf_counter() - start
 
 
 def course_grade(course, out, workers):
@@ -89,6 +119,7 @@ def main():
             course = plain_course(Path(tmp) / f"class-{size}", size)
             if size == args.compare:
                 timings["plain", size] = plain_nbgrader(course)
+                timings["recheck", size] = recheck_alone(course)
             timings["course", size] = course_grade(course, Path(tmp) / f"out-{size}", args.workers)
     n = args.compare
     plain, ours = timings["plain", n], timings["course", n]
@@ -98,6 +129,9 @@ def main():
     print(f"| plain sequential nbgrader autograde | {plain:.0f} | {plain / n:.2f} | 1.00 |")
     row = f"{ours:.0f} | {ours / n:.2f} | {ours / plain:.2f}"
     print(f"| course grade (with re-check, feedback) | {row} |")
+    check = timings["recheck", n]
+    row = f"{check:.0f} | {check / n:.2f} | {check / plain:.2f}"
+    print(f"| of which: the trusted re-check alone, sequential | {row} |")
     print("\nGrowth of course grade")
     print("| submissions | seconds | seconds per submission |")
     print("|---:|---:|---:|")

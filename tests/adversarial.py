@@ -1,0 +1,563 @@
+"""The adversarial corpus: hostile or broken lesson-2 submissions, each with its exact outcome.
+
+Every case starts from a correct working copy (the reference helpers, the learner's
+notebooks) and changes one thing. Lesson 2's graded functions are sigmoid, log_sigmoid,
+softmax, log_softmax and logsumexp; a case names the status each function must end with
+in checks.csv, every other function must pass. A cheat that targets one function earns
+nothing on it, and the honest functions beside it keep their points.
+
+The attacks that look for other people's files search the whole filesystem for the
+canary student's folder, the gradebook and the reference, so that they would find them
+wherever the grader keeps them, if the sandbox let them see.
+"""
+
+import json
+import pickle
+import py_compile
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder.demo import reference_helpers, working_copy
+
+CANARY = "canary"  # an honest student graded first; no attack may change anything of theirs
+LESSON = "02-sigmoid-vs-softmax"
+FUNCTIONS = ("sigmoid", "log_sigmoid", "softmax", "log_softmax", "logsumexp")
+MODULE = "sigmoid_softmax.py"
+
+CORRECT_SOFTMAX = """\
+    z = as_float_array(z, "z")
+    with np.errstate(over="ignore"):
+        e = np.exp(z - np.max(z, axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+"""
+WRONG_SOFTMAX = """\
+    z = as_float_array(z, "z")
+    return np.zeros_like(z)
+"""
+# Searches run from the root; a sandbox that shows nothing makes them find nothing.
+FIND = """\
+import os
+import sqlite3
+
+
+def walk():
+    for folder, subfolders, files in os.walk("/"):
+        subfolders[:] = [s for s in subfolders if s not in ("proc", "sys", "dev")]
+        yield folder, subfolders, files
+
+
+def find(name):
+    for folder, subfolders, files in walk():
+        if name in files or name in subfolders:
+            return os.path.join(folder, name)
+    return None
+
+
+def course_gradebook():
+    for folder, _, files in walk():
+        for name in files:
+            try:
+                db = sqlite3.connect(f"file:{os.path.join(folder, name)}?mode=ro", uri=True)
+                if db.execute("SELECT 1 FROM student WHERE id = 'canary'").fetchone():
+                    return True
+            except sqlite3.Error:
+                pass
+    return False
+"""
+
+
+@dataclass
+class Case:
+    name: str
+    threat: str
+    build: object  # build(folder): turn the correct working copy in `folder` into the case
+    expected: dict = field(default_factory=dict)  # function -> status; the rest "passed"
+    all_functions: str = ""  # the status of every function, when the package cannot import
+
+    def status(self, function):
+        return self.all_functions or self.expected.get(function, "passed")
+
+
+def helpers_of(folder):
+    return folder / "helpers"
+
+
+def with_softmax(body, prelude=""):
+    """A build that gives softmax this body, with `prelude` at the top of the module."""
+
+    def build(folder):
+        text = reference_helpers({MODULE: [("softmax", body)]})[MODULE]
+        (helpers_of(folder) / MODULE).write_text(prelude + "\n" + text)
+
+    return build
+
+
+def appending(name, code):
+    """A build that appends `code` to helpers/<name>."""
+
+    def build(folder):
+        path = helpers_of(folder) / name
+        path.write_text(path.read_text() + "\n" + code)
+
+    return build
+
+
+def both(*builds):
+    def build(folder):
+        for step in builds:
+            step(folder)
+
+    return build
+
+
+def notebook_edit(edit):
+    """A build that edits the lesson's notebook (a JSON dict) in place."""
+
+    def build(folder):
+        path = folder / "lessons" / f"{LESSON}.ipynb"
+        notebook = json.loads(path.read_text())
+        edit(notebook)
+        path.write_text(json.dumps(notebook))
+
+    return build
+
+
+def grade_cell(notebook, grade_id):
+    return next(
+        c
+        for c in notebook["cells"]
+        if c["metadata"].get("nbgrader", {}).get("grade_id") == grade_id
+    )
+
+
+def empty_softmax_test(notebook):
+    grade_cell(notebook, "softmax")["source"] = "pass  # nothing to see here"
+
+
+def unlock_and_empty_softmax_test(notebook):
+    cell = grade_cell(notebook, "softmax")
+    cell["metadata"]["nbgrader"]["locked"] = False
+    cell["source"] = "pass"
+
+
+def delete_softmax_test(notebook):
+    notebook["cells"].remove(grade_cell(notebook, "softmax"))
+
+
+def duplicate_ids(notebook):
+    for cell in notebook["cells"]:
+        cell["id"] = "same"
+
+
+def print_passed(notebook):
+    cell = grade_cell(notebook, "check-softmax")
+    cell["source"] = 'print("All tests passed")\n' + "".join(cell["source"])
+
+
+def remove(relative):
+    def build(folder):
+        target = folder / relative
+        shutil.rmtree(target) if target.is_dir() else target.unlink()
+
+    return build
+
+
+def planted_pyc(folder):
+    """A compiled correct module beside a wrong source, where Python might prefer it."""
+    correct = folder / "correct.py"
+    correct.write_text(reference_helpers()[MODULE])
+    cache = helpers_of(folder) / "__pycache__"
+    cache.mkdir()
+    for tag in ("cpython-310", "cpython-311", "cpython-312", "cpython-313"):
+        py_compile.compile(str(correct), str(cache / f"sigmoid_softmax.{tag}.pyc"))
+    correct.unlink()
+    with_softmax(WRONG_SOFTMAX)(folder)
+
+
+def planted_pickle(folder):
+    """Answers in a pickle, which the helpers load; the copy graded holds only .py files."""
+    (helpers_of(folder) / "answers.pkl").write_bytes(pickle.dumps({"softmax": [0.5, 0.5]}))
+    body = """\
+    import os
+    import pickle
+
+    here = os.path.dirname(__file__)
+    with open(os.path.join(here, "answers.pkl"), "rb") as f:
+        return np.asarray(pickle.load(f)["softmax"])
+"""
+    with_softmax(body)(folder)
+
+
+def planted_sitecustomize(folder):
+    """Startup hooks that would patch NumPy's asserts, in every place a Python might look."""
+    patch = "import numpy.testing\nnumpy.testing.assert_allclose = lambda *a, **k: None\n"
+    for place in (helpers_of(folder), folder, folder / "lessons"):
+        (place / "sitecustomize.py").write_text(patch)
+        (place / "usercustomize.py").write_text(patch)
+    with_softmax(WRONG_SOFTMAX)(folder)
+
+
+def symlinked_module(folder):
+    """The module is a link to the reference: links are never followed."""
+    target = helpers_of(folder) / MODULE
+    target.unlink()
+    reference = Path(__file__).resolve().parent.parent / "solutions" / "helpers" / MODULE
+    target.symlink_to(reference)
+
+
+SUCCEEDS_IF = """\
+    try:
+        found = {probe}
+    except BaseException:
+        found = None
+    if not found:
+        return np.zeros_like(as_float_array(z, "z"))
+{correct}"""
+
+
+def cheat_if(probe):
+    """softmax is right only if `probe` (an expression) finds what the sandbox hides."""
+    return with_softmax(SUCCEEDS_IF.format(probe=probe, correct=CORRECT_SOFTMAX), prelude=FIND)
+
+
+VANDAL = """
+import os as _os
+import sqlite3 as _sqlite3
+
+for _folder, _subfolders, _files in _os.walk("/"):
+    _subfolders[:] = [s for s in _subfolders if s not in ("proc", "sys", "dev")]
+    for _name in _files:
+        _path = _os.path.join(_folder, _name)
+        try:
+            if _name.endswith(".db"):
+                _db = _sqlite3.connect(_path)
+                _db.execute("UPDATE grade SET manual_score = 100, auto_score = 100")
+                _db.commit()
+            elif "canary" in _path or _name.endswith((".ipynb", ".py", ".json", ".csv")):
+                with open(_path, "a") as _f:
+                    _f.write("vandalised")
+        except Exception:
+            pass
+"""
+
+CASES = [
+    # -- tampering with tests and grading ----------------------------------------------
+    Case(
+        "patch-assert-allclose",
+        "numpy.testing.assert_allclose patched to pass everything, softmax wrong; the hidden"
+        " tests never trusted it, so the notebook scores 0 too",
+        both(
+            with_softmax(WRONG_SOFTMAX),
+            appending(
+                "__init__.py",
+                "import numpy.testing\nnumpy.testing.assert_allclose = lambda *a, **k: None\n",
+            ),
+        ),
+        {"softmax": "failed"},
+    ),
+    Case(
+        "patch-np-allclose",
+        "np.allclose, np.isclose and np.array_equal always true, softmax wrong",
+        both(
+            with_softmax(WRONG_SOFTMAX),
+            appending(
+                "__init__.py",
+                "import numpy\nnumpy.allclose = numpy.array_equal = lambda *a, **k: True\n"
+                "numpy.isclose = lambda a, b, *r, **k: numpy.ones(numpy.shape(a), bool)\n",
+            ),
+        ),
+        {"softmax": "failed"},
+    ),
+    Case(
+        "input-transformer",
+        "an IPython input transformer that empties every later cell, softmax wrong",
+        both(
+            with_softmax(WRONG_SOFTMAX),
+            appending(
+                "__init__.py",
+                "try:\n    get_ipython().input_transformers_post.append(lambda lines: [])\n"
+                "except NameError:\n    pass\n",
+            ),
+        ),
+        {"softmax": "tamper_suspect"},
+    ),
+    Case(
+        "edited-grade-cell",
+        "the softmax test cell replaced by `pass`, softmax wrong",
+        both(with_softmax(WRONG_SOFTMAX), notebook_edit(empty_softmax_test)),
+        {"softmax": "failed"},
+    ),
+    Case(
+        "unlocked-grade-cell",
+        "the softmax test cell unlocked and emptied, softmax wrong",
+        both(with_softmax(WRONG_SOFTMAX), notebook_edit(unlock_and_empty_softmax_test)),
+        {"softmax": "failed"},
+    ),
+    Case(
+        "deleted-grade-cell",
+        "the softmax test cell deleted, softmax wrong",
+        both(with_softmax(WRONG_SOFTMAX), notebook_edit(delete_softmax_test)),
+        {"softmax": "failed"},
+    ),
+    Case(
+        "always-equal-subclass",
+        "softmax returns an ndarray subclass whose == is always true",
+        with_softmax(
+            "    return np.zeros(np.shape(z)).view(AlwaysEqual)\n",
+            prelude="import numpy as np\n\n\nclass AlwaysEqual(np.ndarray):\n"
+            "    def __eq__(self, other):\n        return True\n\n"
+            "    def __ne__(self, other):\n        return False\n",
+        ),
+        {"softmax": "failed"},
+    ),
+    Case(
+        "always-equal-object",
+        "softmax returns an object whose == is always true",
+        with_softmax(
+            "    return Anything()\n",
+            prelude="class Anything:\n    def __eq__(self, other):\n        return True\n\n"
+            "    def __array__(self, dtype=None, copy=None):\n"
+            "        import numpy\n        return numpy.zeros(1)\n",
+        ),
+        {"softmax": "failed"},
+    ),
+    Case(
+        "hard-coded-public",
+        "softmax returns the public answers by lookup and guesses elsewhere",
+        with_softmax(
+            "    key = tuple(np.ravel(np.asarray(z, float)).round(6))\n"
+            "    answers = {(0.5, 0.8): [0.42555748, 0.57444252], (1000.0, 0.0): [1.0, 0.0],\n"
+            "               (-1000.0, -1000.0): [0.5, 0.5]}\n"
+            "    if key in answers:\n        return np.array(answers[key])\n"
+            "    return np.full(np.shape(z), 1.0 / np.shape(z)[-1])\n"
+        ),
+        {"softmax": "failed"},
+    ),
+    Case(
+        "import-solutions",
+        "softmax imports the reference from the solutions package",
+        with_softmax(
+            "    from solutions.helpers import softmax as reference\n"
+            "    return reference(z, axis)\n"
+        ),
+        {"softmax": "tamper_suspect"},
+    ),
+    Case(
+        "import-autograder",
+        "softmax asks the grader's catalogue and hidden tests for the answer",
+        with_softmax(
+            "    import autograder.hidden\n    import solutions.helpers\n"
+            "    return solutions.helpers.softmax(z, axis)\n"
+        ),
+        {"softmax": "tamper_suspect"},
+    ),
+    Case(
+        "read-reference-file",
+        "softmax finds the reference's source file on disk and runs it",
+        cheat_if("find('solutions')"),
+        {"softmax": "tamper_suspect"},  # the kernel sees it: see SECURITY.md
+    ),
+    Case(
+        "read-hidden-tests",
+        "softmax reads the hidden tests (autograder/hidden.py) from disk",
+        cheat_if("find('hidden.py')"),
+        {"softmax": "tamper_suspect"},  # the kernel sees it: see SECURITY.md
+    ),
+    Case(
+        "read-gradebook",
+        "softmax reads the course's gradebook, if it can find it",
+        cheat_if("course_gradebook()"),
+        {"softmax": "failed"},
+    ),
+    Case(
+        "read-other-student",
+        "softmax copies the canary student's helpers",
+        cheat_if(f"find('{CANARY}')"),
+        {"softmax": "failed"},
+    ),
+    Case(
+        "write-gradebook-and-others",
+        "at import: every gradebook set to full marks, every file it can reach vandalised",
+        both(with_softmax(WRONG_SOFTMAX), appending("__init__.py", VANDAL)),
+        {"softmax": "failed"},
+    ),
+    Case(
+        "planted-pyc",
+        "compiled bytecode of a correct module beside a wrong source",
+        planted_pyc,
+        {"softmax": "failed"},
+    ),
+    Case(
+        "planted-pickle",
+        "softmax loads its answers from a pickle planted beside the helpers",
+        planted_pickle,
+        {"softmax": "error"},
+    ),
+    Case(
+        "object-array-result",
+        "softmax returns an object array, which only a pickle could carry",
+        with_softmax("    return np.array([object(), object()], dtype=object)\n"),
+        {"softmax": "failed"},
+    ),
+    Case(
+        "planted-sitecustomize",
+        "sitecustomize.py and usercustomize.py that patch NumPy's asserts, softmax wrong",
+        planted_sitecustomize,
+        {"softmax": "failed"},
+    ),
+    Case(
+        "prints-all-tests-passed",
+        "the check cell prints 'All tests passed', softmax wrong",
+        both(with_softmax(WRONG_SOFTMAX), notebook_edit(print_passed)),
+        {"softmax": "failed"},
+    ),
+    Case(
+        "duplicate-cell-ids",
+        "every cell of the notebook shares one id; the helpers are correct",
+        notebook_edit(duplicate_ids),
+    ),
+    Case(
+        "symlinked-module",
+        "sigmoid_softmax.py is a link to the reference file",
+        symlinked_module,
+        all_functions="error",
+    ),
+    # -- crashes and resource abuse --------------------------------------------------------
+    Case(
+        "sys-exit-at-import",
+        "sys.exit(0) when helpers is imported",
+        appending("__init__.py", "import sys\nsys.exit(0)\n"),
+        all_functions="error",
+    ),
+    Case(
+        "os-exit-at-import",
+        "os._exit(0) when helpers is imported",
+        appending("__init__.py", "import os\nos._exit(0)\n"),
+        all_functions="error",
+    ),
+    Case(
+        "infinite-loop",
+        "softmax never returns",
+        with_softmax("    while True:\n        pass\n"),
+        {"softmax": "timeout"},
+    ),
+    Case(
+        "loop-swallowing-interrupts",
+        "softmax never returns and swallows KeyboardInterrupt and every other exception",
+        with_softmax(
+            "    import time\n    while True:\n        try:\n            time.sleep(0.1)\n"
+            "        except BaseException:\n            pass\n"
+        ),
+        {"softmax": "timeout"},
+    ),
+    Case(
+        "memory-bomb",
+        "softmax allocates 50 GB",
+        with_softmax("    hog = np.ones(50 * 2**30 // 8)\n    return hog[: np.size(z)]\n"),
+        {"softmax": "error"},
+    ),
+    Case(
+        "fork-bomb",
+        "softmax forks without end",
+        with_softmax(
+            "    import os\n    while True:\n        try:\n            os.fork()\n"
+            "        except OSError:\n            pass\n"
+        ),
+        {"softmax": "timeout"},
+    ),
+    Case(
+        "escaping-daemon",
+        "at import: a child in a new session that outlives the grading, to tamper later",
+        appending(
+            "__init__.py",
+            "import os as _os, time as _time\nif _os.fork() == 0:\n    _os.setsid()\n"
+            "    if _os.fork() == 0:\n        _time.sleep(3600)\n    _os._exit(0)\n",
+        ),
+    ),
+    Case(
+        "kill-everything",
+        "at import: SIGKILL to every process it can signal, and to its parent",
+        appending(
+            "__init__.py",
+            "import os as _os, signal as _signal\nfor _target in (-1, _os.getppid()):\n"
+            "    try:\n        _os.kill(_target, _signal.SIGKILL)\n    except OSError:\n"
+            "        pass\n",
+        ),
+    ),
+    Case(
+        "network-call",
+        "softmax is right only if it can reach a server on the machine or outside it",
+        cheat_if(
+            "__import__('socket').create_connection(('127.0.0.1', 5432), timeout=2) or "
+            "__import__('socket').create_connection(('pypi.org', 443), timeout=2)"
+        ),
+        {"softmax": "failed"},
+    ),
+    Case(
+        "output-flood",
+        "at import: 20 MB on stdout and stderr",
+        appending(
+            "__init__.py",
+            "import sys as _sys\n_sys.stdout.write('flood\\n' * 1_700_000)\n"
+            "_sys.stderr.write('flood\\n' * 1_700_000)\n",
+        ),
+    ),
+    # -- plain mistakes -------------------------------------------------------------------
+    Case(
+        "syntax-error",
+        "a syntax error in sigmoid_softmax.py",
+        appending(MODULE, "def forgotten(z:\n    return z\n"),
+        all_functions="error",
+    ),
+    Case(
+        "wrong-shape",
+        "softmax sums over the axis instead of normalising",
+        with_softmax("    return np.exp(as_float_array(z, 'z')).sum(axis=axis)\n"),
+        {"softmax": "failed"},
+    ),
+    Case(
+        "nan-results",
+        "softmax returns NaN",
+        with_softmax("    return np.full(np.shape(z), np.nan)\n"),
+        {"softmax": "failed"},
+    ),
+    Case(
+        "warns",
+        "softmax is right but warns on every call",
+        with_softmax(
+            '    import warnings\n    warnings.warn("careful", RuntimeWarning)\n' + CORRECT_SOFTMAX
+        ),
+        {"softmax": "failed"},
+    ),
+    Case(
+        "mutates-input",
+        "softmax shifts its input in place",
+        with_softmax(
+            "    z = as_float_array(z, 'z')\n    z -= np.max(z, axis=axis, keepdims=True)\n"
+            "    e = np.exp(z)\n    return e / e.sum(axis=axis, keepdims=True)\n"
+        ),
+        {"softmax": "failed"},
+    ),
+    Case(
+        "missing-init",
+        "helpers/__init__.py deleted",
+        remove("helpers/__init__.py"),
+        all_functions="error",
+    ),
+    Case(
+        "missing-helpers",
+        "no helpers/ folder at all",
+        remove("helpers"),
+        all_functions="missing",
+    ),
+]
+
+
+def make(submissions):
+    """Write the canary and every case into `submissions`, one folder per student."""
+    working_copy(submissions / CANARY, reference_helpers())
+    for case in CASES:
+        folder = submissions / case.name
+        working_copy(folder, reference_helpers())
+        case.build(folder)

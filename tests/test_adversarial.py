@@ -1,0 +1,168 @@
+"""The adversarial corpus (tests/adversarial.py), graded by real `course grade` in one batch.
+
+An honest canary student is graded first. Then every hostile or broken submission is
+graded together, with the sandbox active, and the tests check that:
+
+- each case ends with exactly its expected status per function, and a cheat earns
+  nothing on the function it targets while the honest functions keep their points;
+- nothing outside the students' own temporary folders changed: the repository, the
+  course's source/, every submission as handed in, and everything of the canary's;
+- the gradebook agrees with checks.csv, and nobody's scores were written by a student;
+- no process a submission started outlives the batch.
+"""
+
+import csv
+import hashlib
+import os
+import sys
+
+import adversarial
+import psutil
+import pytest
+from adversarial import CANARY, CASES, FUNCTIONS
+from nbgrader.api import Gradebook
+
+from autograder import gradebook, grading, sandbox
+from autograder.lessons import LESSONS, ROOT
+
+ASSIGNMENT = "lesson-02"
+# Seconds per cell: the hostile loops cost a few of these each, not a few times 30.
+CELL_TIMEOUT = 5
+POINTS = gradebook.points(LESSONS[1])
+
+
+def digests(folder, skip=("__pycache__", ".git", ".venv")):
+    """{relative path: sha256} of every file under `folder`."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.is_symlink() and not set(path.parts) & set(skip):
+            found[str(path.relative_to(folder))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def protected(submissions, out):
+    """Everything no submission may change: {name: digests}."""
+    course = out / "course"
+    return {
+        "repository": {
+            sub: digests(ROOT / sub)
+            for sub in ("solutions", "autograder", "helpers", "lessons", "tests")
+        },
+        "course source": digests(course / "source"),
+        "course config": hashlib.sha256((course / "nbgrader_config.py").read_bytes()).hexdigest(),
+        "submissions as handed in": digests(submissions),
+        "canary staged": digests(course / "submitted" / CANARY),
+        "canary autograded": digests(course / "autograded" / CANARY),
+        "canary feedback": digests(out / "feedback" / CANARY),
+        "canary rows": [row for row in read(out / "checks.csv") if row["student_id"] == CANARY],
+        "canary gradebook": scores(out, CANARY),
+    }
+
+
+def read(path):
+    with path.open(newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def scores(out, student):
+    """{grade cell: (auto, manual, override)} of the student's lesson 2 in the gradebook."""
+    with Gradebook(gradebook.sqlite_url(out / "gradebook.db")) as gb:
+        submission = gb.find_submission_notebook(adversarial.LESSON, ASSIGNMENT, student)
+        return {
+            grade.name: (grade.auto_score, grade.manual_score, grade.extra_credit)
+            for grade in submission.grades
+        }
+
+
+def sandbox_processes():
+    """Processes running as any grading worker's sandbox user."""
+    users = range(sandbox.USER_BASE, 2 * sandbox.USER_BASE)
+    return [
+        p.info
+        for p in psutil.process_iter(["pid", "uids", "cmdline"])
+        if p.info["uids"].real in users
+    ]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    root = tmp_path_factory.mktemp("adversarial")
+    submissions, out = root / "class", root / "results"
+    submissions.mkdir()
+    adversarial.make(submissions)
+    quiet = lambda *args: None  # noqa: E731
+    options = {"lessons": [2], "cell_timeout": CELL_TIMEOUT, "say": quiet}
+    assert grading.grade(submissions, out, students=[CANARY], **options) == 0
+    before = protected(submissions, out)
+    hostile = [case.name for case in CASES]
+    assert grading.grade(submissions, out, students=hostile, **options) == 0
+    return submissions, out, before
+
+
+def checks(out):
+    return {(row["student_id"], row["function"]): row for row in read(out / "checks.csv")}
+
+
+def test_the_corpus_covers_the_threats():
+    assert len(CASES) >= 30
+    assert len({case.name for case in CASES}) == len(CASES)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the full sandbox is Linux's")
+def test_the_sandbox_is_active_on_linux():
+    expected = [] if os.geteuid() == 0 else [sandbox.USER]
+    assert sandbox.missing_protections() == expected
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_each_case_ends_exactly_as_expected(corpus, case):
+    _, out, _ = corpus
+    rows = checks(out)
+    found = {name: rows[case.name, name]["status"] for name in FUNCTIONS}
+    assert found == {name: case.status(name) for name in FUNCTIONS}, case.threat
+    for name in FUNCTIONS:
+        earned = float(rows[case.name, name]["score"])
+        assert earned == (POINTS[name] if found[name] == "passed" else 0.0), name
+
+
+def test_a_tamper_suspect_gives_both_scores(corpus):
+    _, out, _ = corpus
+    row = checks(out)["input-transformer", "softmax"]
+    assert "the notebook run scored" in row["message"]
+    assert "the trusted re-check 0/" in row["message"]
+
+
+def test_the_grade_is_the_canary_s_less_the_targeted_functions(corpus):
+    _, out, _ = corpus
+    grades = {row["student_id"]: float(row["score"]) for row in read(out / "grades.csv")}
+    canary = grades[CANARY]
+    for case in CASES:
+        lost = sum(POINTS[name] for name in FUNCTIONS if case.status(name) != "passed")
+        if case.status("sigmoid") != "missing":
+            # The written answer is graded by hand; none of these submissions has it yet.
+            assert grades[case.name] == canary - lost, case.name
+
+
+def test_nothing_outside_the_students_folders_changed(corpus):
+    submissions, out, before = corpus
+    after = protected(submissions, out)
+    for name in before:
+        assert after[name] == before[name], name
+
+
+def test_the_gradebook_holds_the_trusted_scores_and_nothing_else(corpus):
+    _, out, _ = corpus
+    rows = checks(out)
+    for case in CASES:
+        if case.status("sigmoid") == "missing":
+            continue
+        stored = scores(out, case.name)
+        for name in FUNCTIONS:
+            auto, manual, extra = stored[name]
+            assert manual is None and extra is None, (case.name, name)
+            if auto is not None:  # a notebook that ran: its auto scores are the trusted ones
+                assert auto == float(rows[case.name, name]["score"]), (case.name, name)
+
+
+def test_no_process_outlives_the_batch(corpus):
+    assert sandbox_processes() == []

@@ -1,0 +1,184 @@
+"""The sandbox itself (autograder/sandbox.py): what a process inside it can and cannot do.
+
+Each test forks, sandboxes the fork with a policy, looks around from inside and sends
+back what it saw. Root gets the full sandbox; an unprivileged user gets it through a
+user namespace, without the change of user; without namespaces, the limits alone.
+"""
+
+import ctypes
+import encodings.idna  # noqa: F401 - loaded before a sandbox that may not see the stdlib
+import errno
+import json
+import os
+import resource
+import shutil
+import socket
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from autograder import sandbox
+from autograder.lessons import ROOT
+
+LINUX = sys.platform.startswith("linux")
+needs_linux = pytest.mark.skipif(not LINUX, reason="namespaces are Linux's")
+
+
+def inside(policy, look, before=None):
+    """Run look() in a sandboxed fork; return (missing protections, what look() returned)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(read)
+            if before:
+                before()
+            missing = sandbox.enter(policy)
+            os.write(write, json.dumps([missing, look()]).encode())
+        except BaseException as exc:  # say why, for the assertion below
+            os.write(write, json.dumps(["failed", repr(exc)]).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        data = pipe.read()
+    os.waitpid(pid, 0)
+    assert data, "the sandboxed process sent nothing back"
+    missing, seen = json.loads(data)
+    assert missing != "failed", seen
+    return missing, seen
+
+
+@pytest.fixture
+def job():
+    """A job folder like the trusted child's: inputs read-only, work/ writable.
+
+    Not under pytest's tmp_path, whose parent only its owner may enter: an unprivileged
+    sandbox must reach the folder to bind it.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="course-sandbox-test-"))
+    for sub in ("root", "work", "in"):
+        (folder / sub).mkdir()
+    (folder / "in" / "secret-free.txt").write_text("inputs")
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder)
+
+
+def policy(job, system=None):
+    return {
+        "binds": (system or sandbox.system_binds()) + [[job, False], [job / "work", True]],
+        "scratch": job / "root",
+        "workdir": job / "work",
+        "user": sandbox.sandbox_user(os.getpid()),
+        "owned": [job / "work"],
+        "limits": {**sandbox.LIMITS, "RLIMIT_NPROC": 16},
+    }
+
+
+def attempt(action):
+    """What an action did: "ok", or the name of the errno it failed with."""
+    try:
+        action()
+        return "ok"
+    except OSError as exc:
+        return errno.errorcode.get(exc.errno, str(exc))
+
+
+def write(path):
+    with open(path, "w") as f:
+        f.write("x")
+
+
+def connect(address):
+    socket.create_connection(address, timeout=2).close()
+
+
+def unmount(path):
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.umount2(str(path).encode(), 2) != 0:
+        raise OSError(ctypes.get_errno(), "umount")
+
+
+def looks(job):
+    """Everything the tests ask of the inside, in one trip."""
+
+    def look():
+        return {
+            "uid": os.getuid(),
+            "pid": os.getpid(),
+            "root": sorted(os.listdir("/")),
+            "repository": os.path.exists(ROOT / "solutions"),
+            "cwd": os.getcwd(),
+            "write work": attempt(lambda: write(job / "work" / "x")),
+            "write inputs": attempt(lambda: write(job / "in" / "x")),
+            "write usr": attempt(lambda: write("/usr/x")),
+            "write tmp": attempt(lambda: write("/tmp/x")),
+            "read inputs": (job / "in" / "secret-free.txt").read_text(),
+            "loopback": attempt(lambda: connect(("127.0.0.1", 22))),
+            "umount": attempt(lambda: unmount("/usr")),
+            "nproc": resource.getrlimit(resource.RLIMIT_NPROC)[0],
+            "address space": resource.getrlimit(resource.RLIMIT_AS)[0],
+        }
+
+    return look
+
+
+@needs_linux
+@pytest.mark.skipif(os.geteuid() != 0, reason="the change of user needs root")
+def test_as_root_the_sandbox_is_complete(job):
+    missing, seen = inside(policy(job), looks(job))
+    assert missing == []
+    assert seen["uid"] == sandbox.sandbox_user(os.getpid())
+    assert seen["pid"] == 1  # PID 1 of its own namespace: its processes die with it
+    assert "work" not in seen["root"] and "home" not in seen["root"]
+    assert seen["repository"] is False
+    assert seen["cwd"] == str(job / "work")
+    assert seen["read inputs"] == "inputs"
+    assert seen["write work"] == "ok"
+    assert {seen["write inputs"], seen["write usr"]} == {"EROFS"}
+    assert seen["write tmp"] in {"EROFS", "ENOENT"}
+    assert seen["loopback"] == "ENETUNREACH"
+    assert seen["umount"] == "EPERM"
+    assert seen["nproc"] == 16
+    assert seen["address space"] == sandbox.LIMITS["RLIMIT_AS"]
+    assert not (job / "work" / "x").exists() or (job / "work" / "x").read_text() == "x"
+
+
+@needs_linux
+def test_an_unprivileged_grader_gets_namespaces_without_the_change_of_user(job):
+    if os.geteuid() == 0:
+        unprivileged = os.setuid
+        os.chown(job / "work", sandbox.NOBODY, sandbox.NOBODY)
+        system = [[path, False] for path in sandbox.SYSTEM]  # this Python may live in /root
+        missing, seen = inside(
+            policy(job, system), looks(job), before=lambda: unprivileged(sandbox.NOBODY)
+        )
+    else:
+        missing, seen = inside(policy(job), looks(job))
+    assert missing == [sandbox.USER]
+    assert seen["repository"] is False
+    assert seen["loopback"] == "ENETUNREACH"
+    assert seen["write usr"] == "EROFS" and seen["write work"] == "ok"
+    assert seen["umount"] == "EPERM"  # every capability of the user namespace dropped
+
+
+def test_without_namespaces_the_missing_protections_are_named(job, monkeypatch):
+    def refuse(flags):
+        raise OSError(errno.EPERM, "unshare refused")
+
+    def look():
+        return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+    monkeypatch.setattr(sandbox, "unshare", refuse)
+    missing, open_files = inside(policy(job), look)
+    expected = [sandbox.NETWORK, sandbox.FILES, sandbox.PROCESSES]
+    assert missing == (expected if os.geteuid() == 0 else [*expected, sandbox.USER])
+    assert open_files == sandbox.LIMITS["RLIMIT_NOFILE"]
+
+
+def test_binds_nested_in_another_are_dropped():
+    binds = [["/usr", False], ["/usr/lib/python3", False], ["/usr/lib/x", True], ["/etc", False]]
+    assert sandbox.without_nested(binds) == [["/usr", False], ["/usr/lib/x", True], ["/etc", False]]
