@@ -166,7 +166,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # closed before the other test modules run
 def base_url(site):
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site.out))
@@ -179,7 +179,7 @@ def base_url(site):
     thread.join()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # closed before the other test modules run
 def browser():
     if CHROMIUM is None:
         pytest.skip("no Chromium executable on PATH (.ci/run installs Debian's chromium)")
