@@ -134,6 +134,19 @@ def parse(argv):
     p.add_argument("--out", metavar="DIR", help="where to put the class and the results")
 
     p = sub.add_parser(
+        "book",
+        help="build the course as a static HTML textbook",
+        description="Execute the solution notebooks and build the course book: the five "
+        "lessons with their solutions folded, search, and the API reference of helpers.",
+    )
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        help="where the site goes: a new or empty folder, or an earlier book "
+        "(default: _build/book in the repository)",
+    )
+
+    p = sub.add_parser(
         "lab",
         help="start JupyterLab on the lessons",
         description="Start JupyterLab at the course root. Other options "
@@ -187,6 +200,10 @@ def run(args, rest):
             seed=args.seed,
             limits=dict(args.limit),
         )
+    if args.command == "book":
+        from . import book
+
+        return book.book(args.out)
     if args.command == "demo":
         from . import demo
 

@@ -28,12 +28,16 @@ def pip_requirements():
 
 
 def conda_requirements():
+    """Conda's packages and, for those conda-forge lacks, the pip section's."""
     deps = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
     specs = {}
     for dep in deps:
         if isinstance(dep, str) and dep.split()[0] not in ("python", "pip"):
             name, _, bounds = dep.partition(" ")
             specs[name.lower()] = SpecifierSet(bounds.replace(" ", ""))
+        elif isinstance(dep, dict):
+            reqs = [Requirement(r) for r in dep["pip"] if not r.startswith("-")]
+            specs.update({r.name.lower(): r.specifier for r in reqs})
     return specs
 
 
