@@ -312,8 +312,7 @@ def enter(policy, network=True):
         got.add(USER)
     os.chdir(policy["workdir"])
     limit_resources(policy["limits"])
-    with_parent = PROCESSES in got and sys.platform.startswith("linux")
-    if with_parent:  # if the supervisor dies, so does this process
+    if PROCESSES in got:  # if the supervisor dies, so does this process
         prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if sys.platform.startswith("linux"):
         prctl(PR_SET_NO_NEW_PRIVS, 1)  # no setuid program can give privileges back
