@@ -75,15 +75,16 @@ def grader_packages():
 
 
 def policy(sockets, home):
+    """What the kernel sees; `sockets` is None when it is reached over TCP."""
     workdir, scratch = Path.cwd(), Path(tempfile.mkdtemp(prefix="course-kernel-root-"))
-    mine = [[sockets, True], [home, True], [workdir, True]]
+    mine = [path for path in (sockets, home, workdir) if path is not None]
     packages = [[path, False] for path in (sys.prefix, *grader_packages())]
     return {
-        "binds": [*sandbox.system_binds(), *packages, *mine],
+        "binds": [*sandbox.system_binds(), *packages, *([path, True] for path in mine)],
         "scratch": scratch,
         "workdir": workdir,
         "user": sandbox.sandbox_user(os.getppid()),
-        "owned": [sockets, home, workdir],
+        "owned": mine,
         "limits": limits(),
         "cleanup": [home, scratch],
     }
@@ -97,19 +98,19 @@ def environment(home):
 def main(argv):
     connection_file = Path(argv[argv.index("-f") + 1]).resolve()
     connection = json.loads(connection_file.read_text())
-    if connection.get("transport") == "ipc":
-        sockets = Path(connection["ip"]).parent
-    else:  # TCP: the kernel must share the grader's network to be reached
-        sockets = Path(tempfile.mkdtemp(prefix="course-kernel-"))
-    sockets.mkdir(parents=True, exist_ok=True)
-    home = Path(tempfile.mkdtemp(prefix="home-", dir=sockets))
+    # Over ipc the kernel's sockets are files in the folder the grader named, and the
+    # kernel can have a network of its own; over TCP it must share the grader's.
+    ipc = connection.get("transport") == "ipc"
+    sockets = Path(connection["ip"]).parent if ipc else None
+    if sockets is not None:
+        sockets.mkdir(parents=True, exist_ok=True)
+    home = Path(tempfile.mkdtemp(prefix="course-kernel-home-", dir=sockets))
     cache = Path.home() / ".cache" / "matplotlib"
     if cache.is_dir():  # the font list, so that every kernel does not rebuild it
         shutil.copytree(cache, home / ".cache" / "matplotlib")
     # The grader's copy is private to the grader; the kernel's user reads this one.
     shutil.copyfile(connection_file, home / "connection.json")
-    network = connection.get("transport") == "ipc"
-    sandbox.enter(policy(sockets, home), network=network)
+    sandbox.enter(policy(sockets, home), network=ipc)
     python = [sys.executable, "-m", "ipykernel_launcher", "-f", str(home / "connection.json")]
     os.execve(sys.executable, python, environment(home))
 
