@@ -80,6 +80,14 @@ def parse(argv):
         metavar="DIR",
         help="where to write the course (outside this repository)",
     )
+    p.add_argument(
+        "--earlier",
+        choices=("reference", "stubs"),
+        default="reference",
+        help="what each lesson's release holds of the lessons before it: their reference "
+        "solutions (release lesson N only after lesson N-1's deadline), or stubs that "
+        "students fill with their own earlier work (default: reference)",
+    )
 
     p = sub.add_parser(
         "grade",
@@ -129,6 +137,16 @@ def parse(argv):
         help="a sandbox limit for student code (repeatable): cpu=SECONDS, memory=2G, "
         "processes=64, file-size=64M, open-files=256",
     )
+
+    p = sub.add_parser(
+        "export",
+        help="one row per student, for Canvas, Moodle or a spreadsheet",
+        description="Turn OUT/grades.csv (one row per student and lesson) into one row per "
+        "student, with a column per lesson and the total. Lessons not graded stay empty.",
+    )
+    p.add_argument("out", metavar="OUT", help="the folder course grade wrote")
+    p.add_argument("--format", required=True, choices=("canvas", "moodle", "wide"))
+    p.add_argument("--to", metavar="FILE", help="where to write (default: OUT/export-FORMAT.csv)")
 
     p = sub.add_parser("demo", help="grade a synthetic class of nine students, end to end")
     p.add_argument("--out", metavar="DIR", help="where to put the class and the results")
@@ -185,7 +203,7 @@ def run(args, rest):
     if args.command == "release":
         from . import release
 
-        return release.release(args.course_dir)
+        return release.release(args.course_dir, args.earlier)
     if args.command == "grade":
         from . import grading
 
@@ -200,6 +218,10 @@ def run(args, rest):
             seed=args.seed,
             limits=dict(args.limit),
         )
+    if args.command == "export":
+        from . import export
+
+        return export.export(args.out, args.format, args.to)
     if args.command == "book":
         from . import book
 

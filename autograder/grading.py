@@ -36,7 +36,7 @@ import psutil
 from nbformat.warnings import DuplicateCellId
 from sqlalchemy.exc import SAWarning
 
-from . import gradebook, kernel, report, sandbox
+from . import gradebook, kernel, report, sandbox, similarity
 from .lessons import LESSONS
 from .notebook import SEED_VARIABLE
 from .release import ASSIGNMENT, helpers_for, outside_repository
@@ -357,4 +357,5 @@ def grade(
     scope = report.Scope(set(map(ASSIGNMENT.format, numbers)), set(students))
     results.write(out, scope)
     report.summary(out, say)
+    similarity.report(out, course, say)
     return 0

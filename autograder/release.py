@@ -32,11 +32,16 @@ def without_markers(source):
     return "".join(line for line in source.splitlines(True) if "SOLUTION" not in line)
 
 
+# What a release gives of the lessons before its own (`course release --earlier`).
+EARLIER = ("reference", "stubs")
+
+
 @functools.cache  # staging a class asks for the same package once per student
-def helpers_for(lesson, version):
+def helpers_for(lesson, version, earlier="reference"):
     """{file name: text} of the helpers package of `lesson`, in its source or release version.
 
-    Shared between callers: read it, do not change it.
+    Earlier lessons' modules are the reference, or with ``earlier="stubs"`` stubs like
+    the later lessons'. Shared between callers: read it, do not change it.
     """
     modules = {other.module: other.number for other in LESSONS}
     files = {}
@@ -44,6 +49,8 @@ def helpers_for(lesson, version):
         number = modules.get(path.stem)
         if number is None or number > lesson.number:
             files[path.name] = helper_stub(path)  # given modules, and later lessons
+        elif number < lesson.number and earlier == "stubs":
+            files[path.name] = helper_stub(path)
         elif number < lesson.number:
             files[path.name] = FILLED.format(name=path.name, number=number, lesson=lesson.number)
             files[path.name] += without_markers(path.read_text())
@@ -89,23 +96,25 @@ def solution_lines(paths):
     return lines
 
 
-def leaks(folder, lesson):
-    """Where solution markers, or solution code of this or a later lesson, survive in `folder`.
+def leaks(folder, lesson, earlier="reference"):
+    """Where solution markers, or solution code that must not be there, survive in `folder`.
 
-    Earlier lessons' modules are filled in on purpose and are not searched for code.
+    Earlier lessons' modules are filled in on purpose, unless `earlier` is "stubs", and
+    are then not searched for code.
     """
-    earlier = {f"{other.module}.py" for other in LESSONS if other.number < lesson.number}
+    first = 1 if earlier == "stubs" else lesson.number
+    filled = {f"{other.module}.py" for other in LESSONS if other.number < first}
     telling = solution_lines(
         ROOT / "solutions" / "helpers" / f"{other.module}.py"
         for other in LESSONS
-        if other.number >= lesson.number
+        if other.number >= first
     )
     found = []
     for path in sorted(folder.rglob("*")):
         if path.suffix in (".py", ".ipynb"):
             text = path.read_text()
             found += [f"{path}: {marker}" for marker in SOLUTION_MARKERS if marker in text]
-            if path.suffix == ".py" and path.name not in earlier:
+            if path.suffix == ".py" and path.name not in filled:
                 found += [
                     f"{path}: {ln.strip()}" for ln in text.splitlines() if ln.strip() in telling
                 ]
@@ -140,17 +149,24 @@ def write_course(course_dir, db_url=None):
         shutil.copy(ROOT / "solutions" / f"{lesson.slug}.ipynb", source)
 
 
-def release(course_dir, out=print):
-    """Write nbgrader_config.py and source/, run generate_assignment, strip and check release/."""
+def release(course_dir, earlier="reference", out=print):
+    """Write nbgrader_config.py and source/, run generate_assignment, strip and check release/.
+
+    `earlier` says what each release holds of the lessons before it: "reference" (their
+    solutions, so that a lesson runs on its own; release lesson N only after lesson
+    N-1's deadline) or "stubs" (students copy in their own earlier work).
+    """
+    if earlier not in EARLIER:
+        raise ValueError(f"--earlier must be one of {', '.join(EARLIER)}, not {earlier!r}")
     course_dir = outside_repository(course_dir)
     write_course(course_dir)
     for lesson in LESSONS:
         name = ASSIGNMENT.format(lesson.number)
         nbgrader(course_dir, "generate_assignment", name, "--force")
         released = course_dir / "release" / name
-        write_files(released / "helpers", helpers_for(lesson, "release"))
-        problems = leaks(released, lesson)
+        write_files(released / "helpers", helpers_for(lesson, "release", earlier))
+        problems = leaks(released, lesson, earlier)
         if problems:
             raise RuntimeError("solution code survived in the release:\n" + "\n".join(problems))
-        out(f"released {name}: {lesson.title} -> {released}")
+        out(f"released {name}: {lesson.title} -> {released} (earlier lessons: {earlier})")
     return 0

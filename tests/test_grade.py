@@ -145,6 +145,22 @@ def test_honest_submissions_are_never_tamper_suspects(graded):
     assert "tamper_suspect" not in {row["status"] for row in read(out / "checks.csv")}
 
 
+def test_copies_of_the_reference_are_flagged_for_the_instructor(graded):
+    _, out = graded
+    flags = {
+        (row["lesson"], row["student_a"], row["student_b"]): row
+        for row in read(out / "similarity.csv")
+    }
+    # ada and hana hand in the reference itself, so every lesson flags them.
+    for lesson in FUNCTIONS:
+        assert flags[lesson, "(reference)", "ada"]["kind"] == "identical"
+        assert flags[lesson, "ada", "hana"]["functions"].split() == FUNCTIONS[lesson]
+    # ivy filled in nothing: stubs are never similar.
+    assert not any("ivy" in key for key in flags)
+    # chloe swapped kl_divergence's arguments: she shares only js_divergence of lesson 4.
+    assert ("lesson-04", "(reference)", "chloe") not in flags
+
+
 def test_the_code_graded_is_the_students_own(graded):
     """The digest of the helpers the notebook ran matches the submission's, and nbgrader
     kept chloe's wrong kl_divergence rather than the instructor's copy."""

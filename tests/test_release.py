@@ -55,6 +55,36 @@ def test_earlier_lessons_are_filled_in_and_the_rest_are_stubs(course, lesson):
     assert f"{earlier} passed, {rest} not yet implemented" in run.stdout, run.stdout
 
 
+def test_earlier_stubs_release_no_solution_of_any_lesson(tmp_path):
+    assert release.release(tmp_path, earlier="stubs", out=lambda message: None) == 0
+    last = LESSONS[-1]
+    released = tmp_path / "release" / assignment(last)
+    for lesson in LESSONS:
+        module = f"{lesson.module}.py"
+        stub = (ROOT / "helpers" / module).read_text()
+        assert (released / "helpers" / module).read_text() == stub
+    assert release.leaks(released, last, earlier="stubs") == []
+
+
+def test_the_leak_check_knows_what_earlier_stubs_forbid(course):
+    # The default release fills lesson 4's helpers with lessons 1-3's reference: allowed
+    # there, a leak if the instructor asked for stubs.
+    lesson = LESSONS[3]
+    released = course / "release" / assignment(lesson)
+    assert release.leaks(released, lesson) == []
+    found = release.leaks(released, lesson, earlier="stubs")
+    assert {line.split(":")[0].rsplit("/", 1)[-1] for line in found} == {
+        "logits.py",
+        "sigmoid_softmax.py",
+        "information.py",
+    }
+
+
+def test_earlier_must_be_reference_or_stubs(tmp_path):
+    with pytest.raises(ValueError, match="--earlier must be one of reference, stubs"):
+        release.release(tmp_path, earlier="mine")
+
+
 def test_students_helpers_are_never_overwritten_at_autograde(course):
     config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
     kept = config.Autograde.exclude_overwriting
