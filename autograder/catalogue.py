@@ -349,6 +349,13 @@ SPECS = (
                 ints([1, 1]), f64([0.5, 0.5]), why="y_true shows only one class and labels is None"
             ),
             raises(ints([0, 1]), f64([1.5, 0.5]), why="1.5 is not a probability"),
+            raises(
+                ints([0, 3]),
+                f64([[0.5, 0.5], [0.5, 0.5]]),
+                labels=ints([0, 1]),
+                why="y_true holds 3, which is not in labels: its row would count in the mean "
+                "but add nothing to the sum",
+            ),
         ),
     ),
     Spec(
@@ -383,6 +390,7 @@ SPECS = (
                 ints([-1]), f64([[0.5, 0.8]]), why="label -1 must not wrap round to the last class"
             ),
             raises(ints([0, 1]), f64([[0.5, 0.8]]), why="2 labels for 1 row of logits"),
+            raises(ints(0), f64(1.0), why="0-d logits have no class axis"),
         ),
     ),
     Spec(

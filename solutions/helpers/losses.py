@@ -139,8 +139,9 @@ def log_loss(y_true, y_prob, normalize=True, labels=None):
     Raises
     ------
     ValueError
-        If a probability is outside [0, 1], a row does not sum to one, or the
-        number of classes in `y_true` (or `labels`) and `y_prob` differ.
+        If a probability is outside [0, 1], a row does not sum to one, the
+        number of classes in `y_true` (or `labels`) and `y_prob` differ, or
+        `y_true` holds a value that is not in `labels`.
 
     Notes
     -----
@@ -170,6 +171,12 @@ def log_loss(y_true, y_prob, normalize=True, labels=None):
         q = np.stack([1 - q, q], axis=1)
     if y_true.ndim == 1:
         classes = np.unique(y_true if labels is None else labels)
+        unknown = np.setdiff1d(y_true, classes)
+        if unknown.size:  # its one-hot row would be all zeros, yet count in the mean
+            raise ValueError(
+                f"y_true contains values {set(unknown.tolist())} not belonging to the "
+                f"passed labels {np.asarray(labels).tolist()}."
+            )
         if classes.size < 2:
             raise ValueError(f"y_true has only the class {classes}; pass all classes as labels")
         y_true = (y_true[:, np.newaxis] == classes).astype(q.dtype)
@@ -282,6 +289,8 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits):
     """
     ### BEGIN SOLUTION
     logits = as_float_array(logits, "logits")
+    if logits.ndim == 0:
+        raise ValueError("logits cannot be a scalar: they need a class axis, shape (..., C)")
     labels = check_class_labels(labels, logits.shape[-1])
     if labels.shape != logits.shape[:-1]:
         raise ValueError(
@@ -377,8 +386,8 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
               \frac{q_k}{\sum_j q_j}, 10^{-7}, 1 - 10^{-7}\Big)
 
     With ``from_logits=True`` the log-probabilities come from
-    :func:`log_softmax` and nothing is clipped. Keras smooths with the size of
-    the *last* axis whatever `axis` is; we use the size of `axis`.
+    :func:`log_softmax` and nothing is clipped. Like Keras, we smooth with the
+    size of `axis`, the number of classes, whichever axis holds them.
 
     See Also
     --------
