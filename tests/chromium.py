@@ -1,0 +1,20 @@
+"""The system's Chromium, as the browser tests drive it through Playwright (never a download)."""
+
+import shutil
+
+import pytest
+
+CHROMIUM = next(
+    filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None
+)
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-gpu",
+]
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="no Chromium executable on PATH (.ci/run installs Debian's chromium)"
+)
