@@ -19,7 +19,7 @@ import typing
 
 import nbformat
 import pytest
-from chromium import CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from chromium import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
@@ -27,7 +27,6 @@ from autograder import book
 from autograder.cli import main
 from autograder.lessons import LESSONS, ROOT
 
-ARTIFACTS = os.environ.get("COURSE_TEST_ARTIFACTS", str(ROOT / "tests" / "artifacts"))
 SLUGS = [lesson.slug for lesson in LESSONS]
 PAGES = ["index", *SLUGS, "api", "genindex", "py-modindex", "search"]
 

@@ -2,7 +2,8 @@
 
 The student's first hour is played in the system's Chromium through Playwright: lesson 1
 opens, its cells run, a function not yet written says so in one line, and no
-instructor tool or news question gets in the way. `course` runs in Lab's terminals
+instructor tool or news question gets in the way. A screenshot of that screen is saved
+to COURSE_TEST_ARTIFACTS (default: tests/artifacts/). `course` runs in Lab's terminals
 even when the server's PATH does not hold the virtual environment.
 """
 
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 
 import pytest
 import websocket
-from chromium import CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from chromium import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium
 from playwright.sync_api import sync_playwright
 
 from autograder import lab
@@ -227,10 +228,10 @@ LISTED_BESIDE_LESSONS = """() => {
     const names = [...document.querySelectorAll('.jp-DirListing-itemName')].map(n => n.textContent);
     return names.includes('helpers') && names.includes('lessons');
 }"""
-OUTPUTS = """() => [...document.querySelectorAll('.jp-OutputArea-output')].map(o => ({
-    text: o.textContent,
-    error: o.getAttribute('data-mime-type') === 'application/vnd.jupyter.stderr',
-}))"""
+STDERR = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+OUTPUTS = f"""() => [...document.querySelectorAll('.jp-OutputArea-output')].map(o => ({{
+    text: o.textContent, error: o.matches("{STDERR}"),
+}}))"""
 
 
 @needs_chromium
@@ -265,5 +266,8 @@ def test_the_first_hour_of_lesson_1_in_chromium(start_lab, fresh_clone):
             menus = page.locator(".lm-MenuBar-itemLabel").all_text_contents()
             assert "Nbgrader" not in menus
             assert outside == [], "the course works offline"
+            os.makedirs(ARTIFACTS, exist_ok=True)
+            page.locator(STDERR).first.scroll_into_view_if_needed()
+            page.screenshot(path=os.path.join(ARTIFACTS, "lab-first-hour.png"))
         finally:
             browser.close()
