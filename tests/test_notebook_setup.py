@@ -62,9 +62,9 @@ def test_a_function_not_yet_written_fails_in_one_line(kernel):
     run(kernel, SETUP)
     [error] = run(kernel, "helpers.logit(0.5)")
     assert error["ename"] == "NotImplementedError"
-    assert error["traceback"] == [
-        "logit is not yet implemented: write it in helpers/logits.py, then run this cell again."
-    ]
+    line = "logit is not yet implemented: write it in helpers/logits.py, then run this cell again."
+    assert error["traceback"] == [line]
+    assert f"    {line}\n" in (ROOT / "lessons" / "README.md").read_text(), "the README shows it"
 
 
 def test_other_not_implemented_errors_keep_their_traceback(kernel):
@@ -100,3 +100,9 @@ def test_every_lesson_sets_up_through_helpers_checking(lesson):
         assert re.search(r"^%load_ext helpers\.checking$", setup.source, re.M), folder
         # A later `%autoreload 2` would undo the extension's --full.
         assert not re.search(r"^%autoreload", setup.source, re.M), folder
+
+
+def test_the_lessons_readme_names_each_notebook_and_its_helpers_file():
+    readme = (ROOT / "lessons" / "README.md").read_text()
+    for lesson in LESSONS:
+        assert f"| `{lesson.slug}.ipynb` | `{lesson.module}.py` |" in readme
