@@ -74,7 +74,7 @@ def difference(actual, expected):
 
 
 def at(mask, shown=4):
-    """Where `mask` is True, as the indices you would type: " at index 0", " at indices (0, 1), (2, 0)"."""
+    """Where `mask` is True, as you would index it: " at index 0", " at indices (0, 1), (2, 0)"."""
     if mask.ndim == 0:
         return ""
     found = [i.item() if mask.ndim == 1 else tuple(i.tolist()) for i in np.argwhere(mask)]
@@ -103,9 +103,10 @@ def load_ipython_extension(ipython):
 
 
 def show_not_implemented(shell, etype, value, tb, tb_offset=None):
-    """IPython's handler for NotImplementedError: one line for a stub of helpers/.
+    """IPython's handler for NotImplementedError: one line if a function of helpers/ raised it.
 
-    Anything else raising NotImplementedError keeps its full traceback.
+    That is a function not yet written. A NotImplementedError from anywhere else keeps
+    its full traceback.
     """
     where = traceback.extract_tb(tb)[-1]
     if Path(where.filename).parent == Path(__file__).parent:
