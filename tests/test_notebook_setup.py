@@ -1,8 +1,9 @@
-"""The lessons' set-up cell, `%load_ext helpers.checking`, in a real IPython kernel.
+"""helpers.checking: the lessons' set-up cell, in a real IPython kernel, and `compare`.
 
 A learner edits helpers/ while the kernel runs: each cell must run the saved code, a
 traceback must point at the line that failed, and a function not yet written must
-fail in one line that names it and its file.
+fail in one line that names it and its file. A check cell's `compare` must never call
+a NaN a match.
 """
 
 import os
@@ -10,10 +11,12 @@ import re
 import shutil
 
 import nbformat
+import numpy as np
 import pytest
 from jupyter_client.manager import start_new_kernel
 
 from autograder.lessons import LESSONS, ROOT
+from solutions.helpers.checking import compare
 
 SETUP = "%load_ext helpers.checking\nimport helpers"
 WHERE_IT_FAILED = """\
@@ -106,3 +109,19 @@ def test_the_lessons_readme_names_each_notebook_and_its_helpers_file():
     readme = (ROOT / "lessons" / "README.md").read_text()
     for lesson in LESSONS:
         assert f"| `{lesson.slug}.ipynb` | `{lesson.module}.py` |" in readme
+
+
+@pytest.mark.parametrize(
+    "actual, expected, says",
+    [
+        ([np.nan, 0.0], [1.0, 0.0], "(nan at index 0, where the answer is a number)"),
+        ([1.0, 0.0], [1.0, np.nan], "(a number at index 1, where the answer is nan)"),
+        (np.nan, 2.0, "(nan, where the answer is a number)"),
+        ([[np.nan, 1.0], [np.nan, 2.0]], [[0.0, 1.0], [3.0, 2.0]], "at indices (0, 0), (1, 0),"),
+        ([np.inf, np.nan, 1.0], [np.inf, np.nan, 1.5], "(max difference 0.5)"),
+    ],
+)
+def test_compare_says_where_nans_are_and_never_calls_them_a_match(capsys, actual, expected, says):
+    assert compare("x", actual, expected) is False
+    printed = capsys.readouterr().out
+    assert "DIFFERENT" in printed and says in printed and "max difference 0\n" not in printed
