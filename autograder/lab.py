@@ -1,12 +1,45 @@
-"""``course lab``: start JupyterLab at the course root, on lessons/, after checking the set-up."""
+"""``course lab``: start JupyterLab at the course root on lesson 1, after checking the set-up.
+
+Without ``--course-dir`` it is the student's Lab: nbgrader's instructor tools are
+switched off, and ``course`` runs in its terminals whether or not a virtual
+environment is activated. With ``--course-dir`` it opens the formgrader of a course
+laid out by ``course release``.
+"""
 
 import importlib.util
+import json
 import os
+import shutil
+import signal
 import subprocess
 import sys
+import sysconfig
+import tempfile
 from pathlib import Path
 
-from .lessons import ROOT
+from .lessons import LESSONS, ROOT
+
+# Lesson 1 open, and the file browser at the root, where lessons/ and helpers/ sit side by side.
+STUDENT_LANDING = f"/lab/tree/lessons/{LESSONS[0].slug}.ipynb?file-browser-path=/"
+# nbgrader's instructor tools, of no use to a student outside a course directory: the
+# formgrader, "Create Assignment" (which edits grading metadata), and the assignment and
+# course lists, which look for an exchange that is not there ("Error fetching courses!").
+# The Validate button stays: it runs a student's notebook as the grader would.
+INSTRUCTOR_PLUGINS = (
+    "@jupyter/nbgrader:formgrader",
+    "@jupyter/nbgrader:create-assignment",
+    "@jupyter/nbgrader:assignment-list",
+    "@jupyter/nbgrader:course-list",
+    "@jupyter/nbgrader:menu",  # it lists only the tools above
+)
+INSTRUCTOR_SERVER_EXTENSIONS = (
+    "nbgrader.server_extensions.formgrader",
+    "nbgrader.server_extensions.assignment_list",
+    "nbgrader.server_extensions.course_list",
+)
+# The course works offline: no news feed, and so no "Jupyter news?" question; it is asked
+# whatever --LabApp.news_url says, until someone answers it.
+OFFLINE_PLUGINS = ("@jupyterlab/apputils-extension:announcements",)
 
 
 def environment_problems(root=ROOT):
@@ -27,8 +60,50 @@ def environment_problems(root=ROOT):
     return problems
 
 
+def scripts_folder():
+    """The folder of this environment's commands: `course`, `python`, `jupyter`."""
+    folders = [sysconfig.get_path("scripts"), sysconfig.get_path("scripts", f"{os.name}_user")]
+    return next((f for f in folders if shutil.which("course", path=f)), folders[0])
+
+
+def server_environment(config_dir, disabled_plugins, environ=os.environ):
+    """The server's environment, which its terminals and kernels inherit.
+
+    `course` comes first on the PATH, as in an activated environment. The page
+    config that switches `disabled_plugins` off is written into `config_dir`, which
+    joins Jupyter's config path for this server only.
+    """
+    page_config = Path(config_dir) / "labconfig" / "page_config.json"
+    page_config.parent.mkdir(parents=True, exist_ok=True)
+    page_config.write_text(
+        json.dumps({"disabledExtensions": dict.fromkeys(disabled_plugins, True)}, indent=1)
+    )
+
+    def first(folder, variable):
+        return os.pathsep.join(filter(None, [str(folder), environ.get(variable)]))
+
+    return {
+        **environ,
+        "PATH": first(scripts_folder(), "PATH"),
+        "JUPYTER_CONFIG_PATH": first(config_dir, "JUPYTER_CONFIG_PATH"),
+    }
+
+
+def terminal_shell():
+    """Lab's terminals run the user's shell, but never as a login shell.
+
+    Jupyter starts a login shell (``-l``) when its server has no terminal, and a login
+    shell's /etc/profile resets the PATH, losing `course`. On Windows, PowerShell
+    keeps the PATH it is given.
+    """
+    if os.name == "nt":
+        return []
+    settings = {"shell_command": [os.environ.get("SHELL") or shutil.which("sh")]}
+    return [f"--ServerApp.terminado_settings={settings!r}"]
+
+
 def main(jupyter_args=(), course_dir=None, out=print):
-    """Start JupyterLab on lessons/, or on the formgrader of a released course."""
+    """Start JupyterLab on lesson 1, or on the formgrader of a released course."""
     problems = environment_problems()
     if problems:
         out("The course cannot start in this environment:")
@@ -36,9 +111,14 @@ def main(jupyter_args=(), course_dir=None, out=print):
             out(f"  - {problem}")
         out(f"Fix: from {ROOT}, run  python3 -m pip install -e .  (in the venv you use).")
         return 1
-    root, landing = ROOT, "/lab/tree/lessons"
-    if course_dir is not None:
+    if course_dir is None:
+        root, landing = ROOT, STUDENT_LANDING
+        disabled = INSTRUCTOR_PLUGINS + OFFLINE_PLUGINS
+        servers = dict.fromkeys(INSTRUCTOR_SERVER_EXTENSIONS, False)
+        mode = [f"--ServerApp.jpserver_extensions={servers!r}"]
+    else:
         root, landing = Path(course_dir).resolve(), "/formgrader"
+        disabled, mode = OFFLINE_PLUGINS, []
         if not (root / "nbgrader_config.py").exists():
             out(f"{root} has no nbgrader_config.py: lay the course out with `course release`.")
             return 1
@@ -51,13 +131,29 @@ def main(jupyter_args=(), course_dir=None, out=print):
         # The course works offline: no news feed, no update checks against the internet.
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        *mode,
+        *terminal_shell(),
         *jupyter_args,
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         # Containers and CI machines often run as root; Jupyter refuses that by default.
         out("Running as root: starting JupyterLab with --allow-root.")
         command.append("--allow-root")
-    try:
-        return subprocess.call(command, cwd=root)  # nbgrader reads its config from the cwd
-    except KeyboardInterrupt:
-        return 0
+    with tempfile.TemporaryDirectory(prefix="course-lab-") as config_dir:
+        # nbgrader reads its config from the cwd
+        server = subprocess.Popen(command, cwd=root, env=server_environment(config_dir, disabled))
+        return wait_for(server)
+
+
+def wait_for(server):
+    """The server's exit status, once it has shut down.
+
+    A terminated `course lab` terminates its server, which then stops its kernels. Ctrl-C
+    reaches the server too, which asks whether to shut down: wait for its answer.
+    """
+    signal.signal(signal.SIGTERM, lambda *_: server.terminate())
+    while True:
+        try:
+            return server.wait()
+        except KeyboardInterrupt:
+            continue

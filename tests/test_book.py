@@ -12,7 +12,6 @@ import http.server
 import os
 import pathlib
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -20,6 +19,7 @@ import typing
 
 import nbformat
 import pytest
+from chromium import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
@@ -27,23 +27,8 @@ from autograder import book
 from autograder.cli import main
 from autograder.lessons import LESSONS, ROOT
 
-CHROMIUM = next(
-    filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None
-)
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # CI runs as root
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-gpu",
-]
-ARTIFACTS = os.environ.get("COURSE_TEST_ARTIFACTS", str(ROOT / "tests" / "artifacts"))
 SLUGS = [lesson.slug for lesson in LESSONS]
 PAGES = ["index", *SLUGS, "api", "genindex", "py-modindex", "search"]
-needs_chromium = pytest.mark.skipif(
-    CHROMIUM is None, reason="no Chromium executable on PATH (.ci/run installs Debian's chromium)"
-)
 
 # --- the notebooks as the book shows them ----------------------------------------------
 

@@ -5,6 +5,7 @@ import shutil
 
 import nbformat
 import pytest
+from nbgrader import utils as nbgrader_utils
 
 from autograder import build
 from autograder.catalogue import CATALOGUE
@@ -35,6 +36,17 @@ def test_every_stub_raises_not_implemented(name):
         getattr(helpers, name)(*case.args, **case.kwargs)
 
 
+@pytest.mark.parametrize("name", sorted(CATALOGUE))
+def test_every_stub_names_its_function_and_file(name):
+    helpers = importlib.import_module("helpers")
+    function = getattr(helpers, name)
+    case = CATALOGUE[name].cases[0]
+    with pytest.raises(NotImplementedError) as raised:
+        function(*case.args, **case.kwargs)
+    filename = function.__module__.rsplit(".", 1)[-1] + ".py"
+    assert str(raised.value) == f"write {name} in helpers/{filename}"
+
+
 @pytest.mark.parametrize(
     "source", sorted((ROOT / "solutions" / "helpers").glob("*.py")), ids=lambda p: p.name
 )
@@ -56,7 +68,9 @@ def test_stubs_open_with_a_header_naming_their_source():
 
 def test_build_refuses_to_overwrite_learner_work_without_force(course):
     target = course / "helpers" / "logits.py"
-    learner = target.read_text().replace("    raise NotImplementedError()", "    return 42", 1)
+    stub = '    raise NotImplementedError("write linear_logits in helpers/logits.py")'
+    learner = target.read_text().replace(stub, "    return 42", 1)
+    assert learner != target.read_text()
     target.write_text(learner)
     messages = []
     assert build.build(course, out=messages.append) == 1
@@ -131,6 +145,24 @@ def test_learner_notebooks_lose_solutions_hidden_tests_and_outputs(course):
         assert secret not in text
     assert "raise NotImplementedError()" in text and "assert double(1) == 2" in text
     assert build.check(course, out=lambda m: None) == 0
+
+
+def test_locked_cells_cannot_be_edited_or_deleted_in_jupyterlab(course):
+    nbformat.write(_solution_notebook(), course / "solutions" / "99-demo.ipynb")
+    build.build(course, out=lambda m: None)
+    intro, answer, test = nbformat.read(course / "lessons" / "99-demo.ipynb", as_version=4).cells
+    for locked in (intro, test):  # a locked cell, and a grade cell (locked by nbgrader)
+        assert locked.metadata["editable"] is False and locked.metadata["deletable"] is False
+    assert answer.metadata["deletable"] is False, "the graded answer must stay"
+    assert answer.metadata.get("editable", True), "the learner writes the answer"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "lessons").glob("*.ipynb")), ids=lambda p: p.stem)
+def test_every_lesson_locks_what_nbgrader_locks(path):
+    for cell in nbformat.read(path, as_version=4).cells:
+        if nbgrader_utils.is_locked(cell):
+            assert cell.metadata.get("editable") is False, cell.metadata["nbgrader"]["grade_id"]
+            assert cell.metadata.get("deletable") is False, cell.metadata["nbgrader"]["grade_id"]
 
 
 def test_running_a_lesson_is_not_work_but_answering_it_is(course):
