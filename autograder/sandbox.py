@@ -24,7 +24,8 @@ where only NumPy and SciPy can be imported, and in front of the nbgrader kernel.
 
 A policy is plain JSON::
 
-    {"binds": [[path, writable], ...],   # what the private root holds
+    {"binds": [[path, writable], ...],   # what the private root holds; [path, writable,
+                                         #   source] shows the folder `source` at `path`
      "masks": [path, ...],               # folders inside binds to show empty
      "scratch": path,                    # an empty folder to build the root on
      "workdir": path,                    # the working directory inside
@@ -177,9 +178,9 @@ def remount_flags(path):
     return sum(flag for st, flag in known.items() if current & st)
 
 
-def bind(path, root, writable):
-    """Make `path` appear at the same place under `root`, read-only unless `writable`."""
-    target = root / path.relative_to("/")
+def bind(path, root, writable, source=None):
+    """Show `source` (by default `path`) at `path` under `root`, read-only unless `writable`."""
+    target, source = root / path.relative_to("/"), source or path
     if path.is_symlink():  # /lib -> usr/lib on a merged /usr: keep the link itself
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.is_symlink():
@@ -190,8 +191,8 @@ def bind(path, root, writable):
     else:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.touch()
-    mount(path, target, None, MS_BIND | MS_REC)
-    flags = MS_REMOUNT | MS_BIND | MS_NOSUID | remount_flags(path)
+    mount(source, target, None, MS_BIND | MS_REC)
+    flags = MS_REMOUNT | MS_BIND | MS_NOSUID | remount_flags(source)
     mount(None, target, None, flags | (0 if writable else MS_RDONLY))
 
 
@@ -217,9 +218,9 @@ def build_root(binds, scratch, masks=()):
     mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing we mount reaches the host
     root = Path(scratch)
     mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
-    for path, writable in binds:
+    for path, writable, *source in binds:
         if os.path.lexists(path):
-            bind(Path(path), root, writable)
+            bind(Path(path), root, writable, *source)
     for path in masks:
         mask(path, root)
     (root / "proc").mkdir(exist_ok=True)
@@ -308,6 +309,10 @@ def enter(policy, network=True):
         supervise(policy.get("cleanup", ()))
     if FILES in got:
         build_root(policy["binds"], policy["scratch"], policy.get("masks", ()))
+    else:  # the folders a bind would move are used where they are
+        binds = policy["binds"]
+        owned = [outside(path, binds) for path in policy.get("owned", ())]
+        policy = {**policy, "workdir": outside(policy["workdir"], binds), "owned": owned}
     if become_unprivileged(policy):
         got.add(USER)
     os.chdir(policy["workdir"])
@@ -317,6 +322,14 @@ def enter(policy, network=True):
     if sys.platform.startswith("linux"):
         prctl(PR_SET_NO_NEW_PRIVS, 1)  # no setuid program can give privileges back
     return [name for name in ALL if name not in got]
+
+
+def outside(path, binds):
+    """Where `path` is without a mount namespace: in the source of a bind that moves it."""
+    for target, _, *source in binds:
+        if source and Path(path).is_relative_to(target):
+            return Path(source[0]) / Path(path).relative_to(target)
+    return Path(path)
 
 
 def python_paths():
