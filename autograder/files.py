@@ -62,7 +62,7 @@ def read_regular(path, limit):
     with os.fdopen(fd, "rb") as read:
         if os.fstat(read.fileno()).st_size > limit:
             raise ValueError(f"{Path(path).name} is over {limit // 2**20} MB")
-        return read.read(limit + 1)[:limit]
+        return read.read(limit)
 
 
 def copy_regular_tree(source, target):

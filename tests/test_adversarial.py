@@ -15,6 +15,7 @@ graded together, with the sandbox active, and the tests check that:
 
 import csv
 import hashlib
+import json
 import os
 import stat
 import sys
@@ -195,6 +196,18 @@ def test_the_bait_is_never_copied(corpus):
     for path in out.rglob("*"):
         if path.is_file() and not path.is_symlink():
             assert BAIT.strip() not in path.read_bytes(), path
+
+
+def test_the_planted_cells_ran_without_an_error(corpus):
+    """The attacks were made: a cell that failed would have planted nothing."""
+    _, out, *_ = corpus
+    ran = 0
+    for path in (out / "course" / "autograded").glob(f"*/{ASSIGNMENT}/*.ipynb"):
+        for cell in json.loads(path.read_text())["cells"]:
+            if cell.get("id") == "planted":
+                ran += 1
+                assert [o for o in cell["outputs"] if o["output_type"] == "error"] == [], path
+    assert ran == 4  # the notebook-as-link cases and the planted link, pipe and hard links
 
 
 def test_the_kernels_folders_hold_only_what_nbgrader_wrote(corpus):
