@@ -201,18 +201,14 @@ def clear_temp():
 
     A kernel stopped by the watchdog is killed with its supervisor, which never gets to
     remove its folders; whatever a kernel wrote into its home or socket folder goes too.
-    Only the live re-check zygote's packages folder stays. ``shutil.rmtree`` never
-    follows a link, and only unlinks pipes.
+    Only the live re-check zygote's packages folder stays. The removal never follows a
+    link and only unlinks pipes.
     """
     kill_leftovers()
     keep = {zygote.site for zygote in trusted.ZYGOTE if zygote.process.poll() is None}
     for entry in Path(tempfile.gettempdir()).iterdir():
-        if entry in keep:
-            continue
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry, ignore_errors=True)
-        else:
-            entry.unlink(missing_ok=True)
+        if entry not in keep:
+            sandbox.remove_tree(entry)
 
 
 def run_notebook(task):
@@ -456,7 +452,7 @@ def grade(
                 order = sorted(tasks, key=lambda t: -t.number)
                 run_pool(order, workers or os.cpu_count(), start, done)
         finally:
-            shutil.rmtree(temp, ignore_errors=True)
+            sandbox.remove_tree(temp)
     scope = report.Scope(set(map(ASSIGNMENT.format, numbers)), set(students))
     results.write(out, scope)
     report.summary(out, say)

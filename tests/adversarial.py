@@ -625,7 +625,8 @@ def _slow(function):
 {"; ".join(f"{name} = _slow({name})" for name in FUNCTIONS)}
 """
 
-# Files and pipes in every folder the kernel can write, a daemon that keeps writing,
+# Files and pipes in every folder the kernel can write, a folder 1,200 deep, a daemon
+# that keeps writing,
 # then cells just shorter than the corpus's 5 s cell timeout, until the notebook's
 # watchdog (10 cell timeouts) kills the kernel and its supervisor.
 DAEMON = """\
@@ -642,6 +643,12 @@ for folder in set([os.path.expanduser('~'), tempfile.gettempdir(), sockets, '.']
     with open(os.path.join(folder, 'litter.txt'), 'w') as f:
         f.write('left behind')
     os.mkfifo(os.path.join(folder, 'litter.fifo'))
+here = os.getcwd()
+os.chdir(os.path.expanduser('~'))
+for _ in range(1200):  # deeper than shutil.rmtree's recursion can go
+    os.mkdir('d')
+    os.chdir('d')
+os.chdir(here)
 command = [sys.executable, '-c', {DAEMON!r}, tempfile.gettempdir()]
 subprocess.Popen(command, start_new_session=True)
 """

@@ -223,3 +223,25 @@ def test_without_a_mount_namespace_the_private_copy_is_used_where_it_is(job, mon
     _, cwd = inside(moved(job), look)
     assert cwd == str(job / "copy")
     assert (job / "copy" / "planted").exists() and not (job / "work" / "planted").exists()
+
+
+def test_a_tree_of_any_depth_is_removed_without_following_links(tmp_path):
+    outside, tree = tmp_path / "outside", tmp_path / "tree"
+    outside.mkdir()
+    (outside / "kept.txt").write_text("kept")
+    tree.mkdir()
+    folder = os.open(tree, os.O_RDONLY)
+    for _ in range(1500):  # deeper than shutil.rmtree's recursion can go
+        os.mkdir("d", dir_fd=folder)
+        deeper = os.open("d", os.O_RDONLY, dir_fd=folder)
+        os.close(folder)
+        folder = deeper
+    os.symlink(outside, "link", dir_fd=folder)
+    os.close(folder)
+    (tree / "link.txt").symlink_to(outside / "kept.txt")
+    os.mkfifo(tree / "pipe")
+    (tree / "locked" / "inside").mkdir(parents=True)
+    (tree / "locked").chmod(0)
+    sandbox.remove_tree(tree)
+    assert not tree.exists()
+    assert (outside / "kept.txt").read_text() == "kept"
