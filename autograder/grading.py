@@ -22,7 +22,9 @@ import json
 import os
 import secrets
 import shutil
+import tempfile
 import threading
+import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -36,16 +38,22 @@ import psutil
 from nbformat.warnings import DuplicateCellId
 from sqlalchemy.exc import SAWarning
 
-from . import gradebook, kernel, report, sandbox, similarity
-from .lessons import LESSONS
+from . import files, gradebook, kernel, report, sandbox, similarity, trusted
+from .lessons import LESSONS, ROOT
 from .notebook import SEED_VARIABLE
 from .release import ASSIGNMENT, helpers_for, outside_repository
 from .submissions import Problem, discover
-from .trusted import recheck
 
 CELL_TIMEOUT = 30  # seconds per cell: nbgrader's default
 NOTEBOOK_TIMEOUTS = 10  # a whole notebook may take this many cell timeouts
 MAX_NOTEBOOK = 20 * 2**20  # bytes: a lesson notebook with its figures is under 2 MB
+KILL_WAIT = 10  # seconds for killed processes to be gone before their files are removed
+# A lesson is flagged slow when its trusted re-check takes over SLOW_FACTOR times the
+# reference's plus SLOW_MARGIN seconds (start-up noise on a loaded machine), or its
+# notebook over SLOW_NOTEBOOK of the watchdog's budget. An honest lesson takes about
+# 0.1 s to re-check and 12 s to run; functions that each sleep just under their limit,
+# 50 s and 5 minutes.
+SLOW_FACTOR, SLOW_MARGIN, SLOW_NOTEBOOK = 10, 10, 0.5
 # Two kernels on two cores: one BLAS thread each, or they fight over the cores.
 ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -85,34 +93,43 @@ def sha256_of(helpers):
 
 
 def stage(work, course_dir):
-    """Copy one lesson's work to nbgrader's submitted/ tree; raise ValueError if unusable."""
+    """Copy one lesson's work to nbgrader's submitted/ tree; the files it skipped.
+
+    Only regular files are copied, never through a link (:mod:`autograder.files`): a
+    link, pipe or hard link in a submission is skipped and named. Raises ValueError if
+    the work is unusable.
+    """
     lesson = work.lesson
     folder = course_dir / "submitted" / work.student / ASSIGNMENT.format(lesson.number)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    if work.notebook.stat().st_size > MAX_NOTEBOOK:
-        raise ValueError(f"{work.notebook.name} is over {MAX_NOTEBOOK // 2**20} MB")
+    text = files.read_regular(work.notebook, MAX_NOTEBOOK)
+    if text is None:
+        raise ValueError(f"{work.notebook.name} is not a regular file")
     try:
         with warnings.catch_warnings():
             # nbformat repairs duplicate cell ids and says so; the repaired copy is graded.
             warnings.simplefilter("ignore", DuplicateCellId)
-            notebook = nbformat.read(work.notebook, as_version=4)
+            notebook = nbformat.reads(text.decode(), as_version=4)
     except Exception as exc:  # any way a file can fail to be a notebook
         raise ValueError(f"{work.notebook.name} is not a valid notebook: {exc}") from None
     nbformat.write(notebook, folder / f"{lesson.slug}.ipynb")
-    if (work.notebook.parent / "timestamp.txt").is_file():
-        shutil.copyfile(work.notebook.parent / "timestamp.txt", folder / "timestamp.txt")
+    copies = [(work.notebook.parent / "timestamp.txt", folder)]
     if work.helpers is not None:
         (folder / "helpers").mkdir()
-        for path in sorted(work.helpers.glob("*.py")):
-            if path.is_file() and not path.is_symlink():
-                shutil.copyfile(path, folder / "helpers" / path.name)
+        copies += [(path, folder / "helpers") for path in sorted(work.helpers.glob("*.py"))]
+    skipped = [
+        path.name
+        for path, into in copies
+        if os.path.lexists(path) and not files.copy_regular(path, into / path.name)
+    ]
+    if work.helpers is not None:
         released = helpers_for(lesson, "release")
         for other in LESSONS:
             if other is not lesson:
                 name = f"{other.module}.py"
                 (folder / "helpers" / name).write_text(released[name])
-    return folder
+    return skipped
 
 
 # -- the worker side ------------------------------------------------------------------
@@ -120,8 +137,14 @@ def stage(work, course_dir):
 WORKER = {}
 
 
-def start_worker(course_dir, template, out, seed, cell_timeout, limits):
-    """Give this worker process its own gradebook and nbgrader API, once."""
+def start_worker(course_dir, template, out, seed, cell_timeout, limits, temp):
+    """Give this worker process its own gradebook, nbgrader API and temp folder, once."""
+    # Everything this worker and what it starts (nbgrader's kernels, their sockets and
+    # homes, the re-check's folders) put in the temp folder lands in a folder of the run's
+    # own, emptied after each submission and removed with the run.
+    own = Path(temp) / f"worker-{os.getpid()}"
+    own.mkdir()
+    os.environ["TMPDIR"] = tempfile.tempdir = str(own)
     database = course_dir / "workers" / f"{os.getpid()}.db"
     database.parent.mkdir(exist_ok=True)
     shutil.copyfile(template, database)
@@ -145,10 +168,16 @@ def start_worker(course_dir, template, out, seed, cell_timeout, limits):
     )
 
 
-def kill_children():
-    for process in psutil.Process().children(recursive=True):
+def kill(processes):
+    """SIGKILL `processes` and wait until they are gone (a killed process may linger)."""
+    for process in processes:
         with suppress(psutil.Error):
             process.kill()
+    psutil.wait_procs(processes, timeout=KILL_WAIT)
+
+
+def kill_children():
+    kill(psutil.Process().children(recursive=True))
 
 
 def kill_leftovers():
@@ -159,10 +188,27 @@ def kill_leftovers():
     if os.geteuid() != 0:
         return
     user = sandbox.sandbox_user(os.getpid())
+    leftovers = []
     for process in psutil.process_iter(["uids"]):
         with suppress(psutil.Error, TypeError):
             if process.info["uids"].real == user:
-                process.kill()
+                leftovers.append(process)
+    kill(leftovers)
+
+
+def clear_temp():
+    """Empty this worker's temp folder of what a submission left there, once it is dead.
+
+    A kernel stopped by the watchdog is killed with its supervisor, which never gets to
+    remove its folders; whatever a kernel wrote into its home or socket folder goes too.
+    Only the live re-check zygote's packages folder stays. The removal never follows a
+    link and only unlinks pipes.
+    """
+    kill_leftovers()
+    keep = {zygote.site for zygote in trusted.ZYGOTE if zygote.process.poll() is None}
+    for entry in Path(tempfile.gettempdir()).iterdir():
+        if entry not in keep:
+            sandbox.remove_tree(entry)
 
 
 def run_notebook(task):
@@ -222,13 +268,57 @@ def write_feedback(task):
     return True
 
 
+def timed(function, *args):
+    """(function(*args), the wall-clock seconds it took)."""
+    start = time.monotonic()
+    return function(*args), time.monotonic() - start
+
+
+def recheck_timed(helpers, lesson):
+    return timed(trusted.recheck, helpers, lesson.functions, WORKER["seed"], WORKER["limits"])
+
+
+def reference_seconds(lesson):
+    """How long the trusted re-check of the reference takes here: once per lesson and worker."""
+    measured = WORKER.setdefault("reference_seconds", {})
+    if lesson.number not in measured:
+        measured[lesson.number] = recheck_timed(ROOT / "solutions" / "helpers", lesson)[1]
+    return measured[lesson.number]
+
+
+def slowness(task, recheck_seconds, notebook_run, notebook_seconds):
+    """Problems for a lesson that took far longer than it should, within its budget.
+
+    The re-check is compared with the reference re-checked on the same calls in the
+    same sandbox; the notebook, which has no reference run, with its watchdog budget.
+    """
+    found, reference = [], reference_seconds(task.lesson)
+    if recheck_seconds > SLOW_FACTOR * reference + SLOW_MARGIN:
+        found.append(
+            f"slow: the trusted re-check took {recheck_seconds:.0f} s, "
+            f"the reference's {reference:.1f} s"
+        )
+    budget = WORKER["notebook_timeout"]
+    if notebook_run == "ran" and notebook_seconds > budget * SLOW_NOTEBOOK:
+        found.append(f"slow: the notebook ran for {notebook_seconds:.0f} s of its {budget} s")
+    return found
+
+
 def grade_task(task):
-    """Everything a worker does for one student and lesson."""
+    """Everything a worker does for one student and lesson; then its temp files go."""
+    try:
+        return grade_staged(task)
+    finally:
+        clear_temp()
+
+
+def grade_staged(task):
     course = WORKER["course"]
     staged = course / "submitted" / task.student / task.assignment / "helpers"
-    outcomes = recheck(staged, task.lesson.functions, WORKER["seed"], WORKER["limits"])
-    graded = Graded(task, [], run_notebook(task), sha256_of(staged))
-    kill_leftovers()
+    outcomes, recheck_seconds = recheck_timed(staged, task.lesson)
+    notebook_run, notebook_seconds = timed(run_notebook, task)
+    graded = Graded(task, [], notebook_run, sha256_of(staged))
+    graded.problems += slowness(task, recheck_seconds, notebook_run, notebook_seconds)
     ran = course / "autograded" / task.student / task.assignment / "helpers"
     if graded.notebook_run == "ran" and sha256_of(ran) != graded.helpers_sha256:
         graded.problems.append("the notebook ran on helpers other than the submission's")
@@ -238,8 +328,8 @@ def grade_task(task):
             kernel = gradebook.kernel_scores(gb, task.lesson, task.student)
         graded.checks = reconcile(task, outcomes, kernel)
         if kernel is not None:
-            trusted = {check.grade_id: check.score for check in graded.checks}
-            gradebook.set_auto_scores(gb, task.lesson, task.student, trusted)
+            scores = {check.grade_id: check.score for check in graded.checks}
+            gradebook.set_auto_scores(gb, task.lesson, task.student, scores)
     if kernel is not None:
         graded.feedback = write_feedback(task)
     if graded.notebook_run != "ran":
@@ -337,23 +427,32 @@ def grade(
                 results.add(task, not_graded(task, "missing", message), gb, stored=False)
                 continue
             try:
-                stage(work, course)
+                skipped = stage(work, course)
             except (ValueError, OSError) as exc:
                 results.problems.append(Problem(task.student, task.assignment, str(exc)))
                 continue
+            if skipped:
+                message = f"not a regular file, not copied: {', '.join(skipped)}"
+                results.problems.append(Problem(task.student, task.assignment, message))
             if work.helpers is None:
                 checks = not_graded(task, "missing", "no helpers/ folder in the submission")
                 results.add(task, checks, gb, notebook_run="not run: no helpers/")
                 continue
             tasks.append(task)
-        start = (course, template, out, seed, cell_timeout, limits or {})
-        with report.progress(len(tasks), say) as advance:
+        # The run's temp folder: the workers' own are inside, and it goes with the run.
+        temp = tempfile.mkdtemp(prefix="course-grade-")
+        start = (course, template, out, seed, cell_timeout, limits or {}, temp)
+        try:
+            with report.progress(len(tasks), say) as advance:
 
-            def done(graded):
-                results.add_graded(graded, gb)
-                advance(f"{graded.task.student} {graded.task.assignment}")
+                def done(graded):
+                    results.add_graded(graded, gb)
+                    advance(f"{graded.task.student} {graded.task.assignment}")
 
-            run_pool(sorted(tasks, key=lambda t: -t.number), workers or os.cpu_count(), start, done)
+                order = sorted(tasks, key=lambda t: -t.number)
+                run_pool(order, workers or os.cpu_count(), start, done)
+        finally:
+            sandbox.remove_tree(temp)
     scope = report.Scope(set(map(ASSIGNMENT.format, numbers)), set(students))
     results.write(out, scope)
     report.summary(out, say)

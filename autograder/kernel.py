@@ -9,10 +9,17 @@ environment, and only then becomes ipykernel.
 
 What the kernel sees: the system, the Python installation and the course's virtual
 environment, read-only; the grader's packages, read-only, because the hidden tests
-compare with the reference inside the kernel; the submission's own folder, its
-sockets and a fresh home, writable. Not the gradebook, not the course's ``source/``,
-not another student's work. The kernel's own score is never trusted anyway: the
-trusted re-check (:mod:`autograder.trusted`) decides.
+compare with the reference inside the kernel; a private copy of the submission's
+folder, at that folder's path, its sockets and a fresh home, writable. Not the
+gradebook, not the course's ``source/``, not another student's work. The kernel's own
+score is never trusted anyway: the trusted re-check (:mod:`autograder.trusted`) decides.
+
+The copy is the seal between the kernel and nbgrader. After the kernel ends, nbgrader
+(root, in CI) writes the graded notebook into the submission's folder, chmods every file
+there and copies them into the feedback, following links. The kernel never had that
+folder: what it writes, links or plants lands in the copy, which nothing reads back and
+the kernel's supervisor removes. Its outputs reach nbgrader through the kernel protocol
+only.
 """
 
 import json
@@ -22,7 +29,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import sandbox
+from . import files, sandbox
 from .lessons import ROOT
 
 NAME = "logits-to-loss-sandbox"
@@ -74,25 +81,45 @@ def grader_packages():
     return [path for path in here if not path.is_relative_to(sys.prefix)]
 
 
-def policy(sockets, home):
+def private_folder():
+    """A fresh folder for one kernel: its home, its copy of the working folder, its root.
+
+    Its mode lets the sandbox's user pass through to the parts it owns (where there is
+    no mount namespace to show them), not list or read the rest.
+    """
+    private = Path(tempfile.mkdtemp(prefix="course-kernel-"))
+    private.chmod(0o711)
+    for name in ("home", "root"):
+        (private / name).mkdir()
+    files.copy_regular_tree(Path.cwd(), private / "work")
+    return private
+
+
+def policy(sockets, private):
     """What the kernel sees; `sockets` is None when it is reached over TCP."""
-    workdir, scratch = Path.cwd(), Path(tempfile.mkdtemp(prefix="course-kernel-root-"))
-    mine = [path for path in (sockets, home, workdir) if path is not None]
+    workdir, home = Path.cwd(), private / "home"
+    mine = [path for path in (sockets, home) if path is not None]
     packages = [[path, False] for path in (sys.prefix, *grader_packages())]
     return {
-        "binds": [*sandbox.system_binds(), *packages, *([path, True] for path in mine)],
-        "scratch": scratch,
+        "binds": [
+            *sandbox.system_binds(),
+            *packages,
+            *([path, True] for path in mine),
+            [workdir, True, private / "work"],  # the copy, where the original was
+        ],
+        "scratch": private / "root",
         "workdir": workdir,
         "user": sandbox.sandbox_user(os.getppid()),
-        "owned": mine,
+        "owned": [*mine, workdir],
         "limits": limits(),
-        "cleanup": [home, scratch],
+        "cleanup": [private],
     }
 
 
 def environment(home):
     kept = {name: os.environ[name] for name in KEEP if name in os.environ}
-    return {**kept, "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(home)}
+    path = f"{Path(sys.executable).parent}:/usr/bin:/bin"
+    return {**kept, "PATH": path, "HOME": str(home), "TMPDIR": str(home)}
 
 
 def main(argv):
@@ -104,13 +131,14 @@ def main(argv):
     sockets = Path(connection["ip"]).parent if ipc else None
     if sockets is not None:
         sockets.mkdir(parents=True, exist_ok=True)
-    home = Path(tempfile.mkdtemp(prefix="course-kernel-home-", dir=sockets))
+    private = private_folder()
+    home = private / "home"
     cache = Path.home() / ".cache" / "matplotlib"
     if cache.is_dir():  # the font list, so that every kernel does not rebuild it
         shutil.copytree(cache, home / ".cache" / "matplotlib")
     # The grader's copy is private to the grader; the kernel's user reads this one.
     shutil.copyfile(connection_file, home / "connection.json")
-    sandbox.enter(policy(sockets, home), network=ipc)
+    sandbox.enter(policy(sockets, private), network=ipc)
     python = [sys.executable, "-m", "ipykernel_launcher", "-f", str(home / "connection.json")]
     os.execve(sys.executable, python, environment(home))
 

@@ -24,7 +24,8 @@ where only NumPy and SciPy can be imported, and in front of the nbgrader kernel.
 
 A policy is plain JSON::
 
-    {"binds": [[path, writable], ...],   # what the private root holds
+    {"binds": [[path, writable], ...],   # what the private root holds; [path, writable,
+                                         #   source] shows the folder `source` at `path`
      "masks": [path, ...],               # folders inside binds to show empty
      "scratch": path,                    # an empty folder to build the root on
      "workdir": path,                    # the working directory inside
@@ -33,13 +34,15 @@ A policy is plain JSON::
      "cleanup": [path, ...]}             # removed once the sandboxed process has ended
 """
 
+import contextlib
 import ctypes
 import functools
+import itertools
 import os
 import platform
 import resource
-import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -148,6 +151,54 @@ def kill(pid):
         pass
 
 
+def remove_tree(path):
+    """Remove `path` and everything under it, never following a link, however deep.
+
+    ``shutil.rmtree`` recurses once per level, and raises RecursionError on a folder
+    that student code nested a thousand deep. Here each folder that is not empty has its
+    contents renamed up into the top folder, through descriptors (no path grows), and
+    everything is removed from there. A supervisor cannot start ``rm`` instead: its PID
+    namespace is dead once its child has ended.
+    """
+    try:
+        top = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:  # a file, a link or a pipe: only the name goes; or it is gone
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        return
+    try:
+        seen, fresh = None, itertools.count()
+        while (names := sorted(os.listdir(top))) and names != seen:  # stop if stuck
+            seen = names
+            for name in names:
+                remove_entry(top, name, fresh)
+    finally:
+        os.close(top)
+    with contextlib.suppress(OSError):
+        os.rmdir(path)
+
+
+def remove_entry(top, name, fresh):
+    """Remove `name` from the folder `top`, or lift its contents into `top` to remove later.
+
+    A lifted entry is renamed by the counter `fresh`: its name does not grow with depth.
+    """
+    with contextlib.suppress(OSError):
+        if not stat.S_ISDIR(os.stat(name, dir_fd=top, follow_symlinks=False).st_mode):
+            os.unlink(name, dir_fd=top)
+            return
+        with contextlib.suppress(OSError):
+            os.rmdir(name, dir_fd=top)
+            return
+        os.chmod(name, 0o700, dir_fd=top)  # a folder its owner locked: this grader owns it too
+        inner = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=top)
+        try:
+            for entry in os.listdir(inner):
+                os.rename(entry, f"lifted-{next(fresh)}", src_dir_fd=inner, dst_dir_fd=top)
+        finally:
+            os.close(inner)
+
+
 def supervise(cleanup):
     """Fork; the child (PID 1 of the new namespace) returns, this process never does.
 
@@ -162,7 +213,7 @@ def supervise(cleanup):
     signal.signal(signal.SIGTERM, lambda *_: kill(pid))
     _, status = os.waitpid(pid, 0)
     for path in cleanup:
-        shutil.rmtree(path, ignore_errors=True)
+        remove_tree(path)
     code = os.waitstatus_to_exitcode(status)
     os._exit(code if code >= 0 else 128 - code)  # killed by signal N: 128 + N, as a shell says
 
@@ -177,9 +228,9 @@ def remount_flags(path):
     return sum(flag for st, flag in known.items() if current & st)
 
 
-def bind(path, root, writable):
-    """Make `path` appear at the same place under `root`, read-only unless `writable`."""
-    target = root / path.relative_to("/")
+def bind(path, root, writable, source=None):
+    """Show `source` (by default `path`) at `path` under `root`, read-only unless `writable`."""
+    target, source = root / path.relative_to("/"), source or path
     if path.is_symlink():  # /lib -> usr/lib on a merged /usr: keep the link itself
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.is_symlink():
@@ -190,8 +241,8 @@ def bind(path, root, writable):
     else:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.touch()
-    mount(path, target, None, MS_BIND | MS_REC)
-    flags = MS_REMOUNT | MS_BIND | MS_NOSUID | remount_flags(path)
+    mount(source, target, None, MS_BIND | MS_REC)
+    flags = MS_REMOUNT | MS_BIND | MS_NOSUID | remount_flags(source)
     mount(None, target, None, flags | (0 if writable else MS_RDONLY))
 
 
@@ -217,9 +268,9 @@ def build_root(binds, scratch, masks=()):
     mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing we mount reaches the host
     root = Path(scratch)
     mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
-    for path, writable in binds:
+    for path, writable, *source in binds:
         if os.path.lexists(path):
-            bind(Path(path), root, writable)
+            bind(Path(path), root, writable, *source)
     for path in masks:
         mask(path, root)
     (root / "proc").mkdir(exist_ok=True)
@@ -308,6 +359,10 @@ def enter(policy, network=True):
         supervise(policy.get("cleanup", ()))
     if FILES in got:
         build_root(policy["binds"], policy["scratch"], policy.get("masks", ()))
+    else:  # the folders a bind would move are used where they are
+        binds = policy["binds"]
+        owned = [outside(path, binds) for path in policy.get("owned", ())]
+        policy = {**policy, "workdir": outside(policy["workdir"], binds), "owned": owned}
     if become_unprivileged(policy):
         got.add(USER)
     os.chdir(policy["workdir"])
@@ -317,6 +372,14 @@ def enter(policy, network=True):
     if sys.platform.startswith("linux"):
         prctl(PR_SET_NO_NEW_PRIVS, 1)  # no setuid program can give privileges back
     return [name for name in ALL if name not in got]
+
+
+def outside(path, binds):
+    """Where `path` is without a mount namespace: in the source of a bind that moves it."""
+    for target, _, *source in binds:
+        if source and Path(path).is_relative_to(target):
+            return Path(source[0]) / Path(path).relative_to(target)
+    return Path(path)
 
 
 def python_paths():

@@ -74,6 +74,9 @@ class Case:
     build: object  # build(folder): turn the correct working copy in `folder` into the case
     expected: dict = field(default_factory=dict)  # function -> status; the rest "passed"
     all_functions: str = ""  # the status of every function, when the package cannot import
+    # issue 11: build(folder, bait) aims at the test's bait, a private file outside the course
+    bait: bool = False
+    problem: str = ""  # text the student's problems in submissions.csv must hold
 
     def status(self, function):
         return self.all_functions or self.expected.get(function, "passed")
@@ -553,11 +556,158 @@ CASES = [
     ),
 ]
 
+# -- issue 11: the kernel's folder, links and leftovers ----------------------------------
+# After the kernel ends, nbgrader (root in CI) writes, chmods and copies the files of the
+# folder the kernel ran in, following links. These kernels plant links, pipes and hard
+# links there, and leave files and a daemon in their home, temp and socket folders; the
+# kernel runs in a private copy, so none of it reaches a file outside its student's own.
+# The test makes the bait: a private (0600) file outside the course with known content.
+NOTEBOOK = f"{LESSON}.ipynb"
+# From the kernel's folder, OUT/course/autograded/<student>/lesson-02:
+CANARY_MODULE = f"../../../submitted/{CANARY}/lesson-02/helpers/{MODULE}"
+GRADEBOOK = "../../../../gradebook.db"
 
-def make(submissions):
-    """Write the canary and every case into `submissions`, one folder per student."""
+
+def with_last_cells(*codes):
+    """A build that appends code cells running `codes` to the lesson's notebook."""
+
+    def add(notebook):
+        for number, code in enumerate(codes):
+            name = "planted" + (f"-{number}" if number else "")
+            cell = {"cell_type": "code", "id": name, "metadata": {}, "source": code}
+            notebook["cells"].append({**cell, "execution_count": None, "outputs": []})
+
+    return notebook_edit(add)
+
+
+def notebook_as_link(target):
+    """The kernel replaces its own notebook by a link to `target`, for nbgrader to write."""
+    code = f"import os\nos.remove({NOTEBOOK!r})\nos.symlink({str(target)!r}, {NOTEBOOK!r})\n"
+    return with_last_cells(code)
+
+
+def notebook_as_link_to_bait(folder, bait):
+    notebook_as_link(bait)(folder)
+
+
+def planted_in_folder(folder, bait):
+    """A link to the bait, a named pipe and a hard link, for nbgrader to chmod and copy."""
+    code = (
+        f"import os\nos.symlink({str(bait)!r}, 'notes.txt')\nos.mkfifo('pipe.txt')\n"
+        f"os.link('helpers/{MODULE}', 'copy.py')\nos.link({NOTEBOOK!r}, 'same.ipynb')\n"
+    )
+    with_last_cells(code)(folder)
+
+
+def timestamp_link(folder, bait):
+    (folder / "lessons" / "timestamp.txt").symlink_to(bait)
+
+
+# Sleeps only outside the notebook kernel, whose cells this corpus gives 5 s: there the
+# functions would time out rather than be slow.
+SLOW = f"""
+import functools as _functools, os as _os, time as _time
+
+_slept = set()
+
+
+def _slow(function):
+    @_functools.wraps(function)
+    def slow(*args, **kwargs):
+        if function.__name__ not in _slept and "NBGRADER_EXECUTION" not in _os.environ:
+            _slept.add(function.__name__)
+            _time.sleep(8)  # just under the re-check's 10 s per function
+        return function(*args, **kwargs)
+
+    return slow
+
+
+{"; ".join(f"{name} = _slow({name})" for name in FUNCTIONS)}
+"""
+
+# Files and pipes in every folder the kernel can write, a folder 1,200 deep, a daemon
+# that keeps writing,
+# then cells just shorter than the corpus's 5 s cell timeout, until the notebook's
+# watchdog (10 cell timeouts) kills the kernel and its supervisor.
+DAEMON = """\
+import os, sys, time
+while True:
+    with open(os.path.join(sys.argv[1], 'daemon.txt'), 'a') as f:
+        f.write('still here')
+    time.sleep(0.2)
+"""
+LITTER = f"""\
+import json, os, subprocess, sys, tempfile
+sockets = os.path.dirname(json.load(open(os.path.expanduser('~/connection.json')))['ip'])
+for folder in set([os.path.expanduser('~'), tempfile.gettempdir(), sockets, '.']):
+    with open(os.path.join(folder, 'litter.txt'), 'w') as f:
+        f.write('left behind')
+    os.mkfifo(os.path.join(folder, 'litter.fifo'))
+here = os.getcwd()
+os.chdir(os.path.expanduser('~'))
+for _ in range(1200):  # deeper than shutil.rmtree's recursion can go
+    os.mkdir('d')
+    os.chdir('d')
+os.chdir(here)
+command = [sys.executable, '-c', {DAEMON!r}, tempfile.gettempdir()]
+subprocess.Popen(command, start_new_session=True)
+"""
+HANG = "import time\ntime.sleep(4)\n"
+
+
+CASES += [
+    Case(
+        "kernel-notebook-links-to-bait",
+        "a cell replaces its own .ipynb by a link to a private file outside the course",
+        notebook_as_link_to_bait,
+        bait=True,
+    ),
+    Case(
+        "kernel-notebook-links-to-canary",
+        "a cell replaces its own .ipynb by a link to the canary's staged sigmoid_softmax.py",
+        notebook_as_link(CANARY_MODULE),
+    ),
+    Case(
+        "kernel-notebook-links-to-gradebook",
+        "a cell replaces its own .ipynb by a link to OUT/gradebook.db",
+        notebook_as_link(GRADEBOOK),
+    ),
+    Case(
+        "kernel-plants-link-fifo-hardlink",
+        "a cell plants a link to the bait, a named pipe and hard links in its folder",
+        planted_in_folder,
+        bait=True,
+    ),
+    Case(
+        "timestamp-link",
+        "a folder submission whose lessons/timestamp.txt is a link to the bait",
+        timestamp_link,
+        bait=True,
+        problem="not a regular file, not copied: timestamp.txt",
+    ),
+    Case(
+        "slow-but-correct",
+        "every function right, but each sleeps just under its time limit in the re-check",
+        appending("__init__.py", SLOW),
+        problem="slow: the trusted re-check took",
+    ),
+    Case(
+        "kernel-litters-and-hangs",
+        "the kernel litters its home, temp and socket folders, starts a daemon, then hangs"
+        " swallowing interrupts until the watchdog kills it",
+        with_last_cells(LITTER, *[HANG] * 15),
+        problem="the notebook run stopped after",
+    ),
+]
+
+
+def make(submissions, bait):
+    """Write the canary and every case into `submissions`, one folder per student.
+
+    `bait` is a private file outside the course that some cases aim at.
+    """
     working_copy(submissions / CANARY, reference_helpers())
     for case in CASES:
         folder = submissions / case.name
         working_copy(folder, reference_helpers())
-        case.build(folder)
+        case.build(folder, bait) if case.bait else case.build(folder)

@@ -6,15 +6,20 @@ graded together, with the sandbox active, and the tests check that:
 - each case ends with exactly its expected status per function, and a cheat earns
   nothing on the function it targets while the honest functions keep their points;
 - nothing outside the students' own temporary folders changed: the repository, the
-  course's source/, every submission as handed in, and everything of the canary's;
+  course's source/, every submission as handed in, everything of the canary's, and a
+  private bait file outside the course that kernels aim links at;
 - the gradebook agrees with checks.csv, and nobody's scores were written by a student;
-- no process a submission started outlives the batch.
+- no process a submission started outlives the batch, and nothing of the run is left
+  in the temp folder.
 """
 
 import csv
 import hashlib
+import json
 import os
+import stat
 import sys
+import tempfile
 
 import adversarial
 import psutil
@@ -29,6 +34,7 @@ ASSIGNMENT = "lesson-02"
 # Seconds per cell: the hostile loops cost a few of these each, not a few times 30.
 CELL_TIMEOUT = 5
 POINTS = gradebook.points(LESSONS[1])
+BAIT = b"private: the bait some kernels aim links at, never to be read or changed\n"
 
 
 def digests(folder, skip=("__pycache__", ".git", ".venv")):
@@ -40,10 +46,11 @@ def digests(folder, skip=("__pycache__", ".git", ".venv")):
     return found
 
 
-def protected(submissions, out):
+def protected(submissions, out, bait):
     """Everything no submission may change: {name: digests}."""
     course = out / "course"
     return {
+        "bait": (bait.read_bytes(), stat.S_IMODE(bait.stat().st_mode)),
         "repository": {
             sub: digests(ROOT / sub)
             for sub in ("solutions", "autograder", "helpers", "lessons", "tests")
@@ -74,9 +81,12 @@ def scores(out, student):
         }
 
 
-def sandbox_processes():
-    """Processes running as any grading worker's sandbox user."""
-    users = range(sandbox.USER_BASE, 2 * sandbox.USER_BASE)
+def sandbox_processes(out):
+    """Processes running as the sandbox user of any worker that graded into `out`.
+
+    Other grading runs on the machine have sandbox users of their own workers.
+    """
+    users = {sandbox.sandbox_user(int(db.stem)) for db in (out / "course" / "workers").glob("*.db")}
     return [
         p.info
         for p in psutil.process_iter(["pid", "uids", "cmdline"])
@@ -87,16 +97,24 @@ def sandbox_processes():
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     root = tmp_path_factory.mktemp("adversarial")
-    submissions, out = root / "class", root / "results"
-    submissions.mkdir()
-    adversarial.make(submissions)
+    submissions, out, bait, temp = root / "class", root / "results", root / "bait", root / "tmp"
+    for folder in (submissions, temp):
+        folder.mkdir()
+    bait.write_bytes(BAIT)
+    bait.chmod(0o600)
+    adversarial.make(submissions, bait)
     quiet = lambda *args: None  # noqa: E731
     options = {"lessons": [2], "cell_timeout": CELL_TIMEOUT, "say": quiet}
-    assert grading.grade(submissions, out, students=[CANARY], **options) == 0
-    before = protected(submissions, out)
-    hostile = [case.name for case in CASES]
-    assert grading.grade(submissions, out, students=hostile, **options) == 0
-    return submissions, out, before
+    # The run's temp folder is one of the test's own, so that other runs on the machine
+    # cannot hide or fake what this one leaves.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TMPDIR", str(temp))
+        patch.setattr(tempfile, "tempdir", str(temp))
+        assert grading.grade(submissions, out, students=[CANARY], **options) == 0
+        before = protected(submissions, out, bait)
+        hostile = [case.name for case in CASES]
+        assert grading.grade(submissions, out, students=hostile, **options) == 0
+    return submissions, out, before, bait, sorted(temp.iterdir())
 
 
 def checks(out):
@@ -116,7 +134,7 @@ def test_the_sandbox_is_active_on_linux():
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
 def test_each_case_ends_exactly_as_expected(corpus, case):
-    _, out, _ = corpus
+    _, out, *_ = corpus
     rows = checks(out)
     found = {name: rows[case.name, name]["status"] for name in FUNCTIONS}
     assert found == {name: case.status(name) for name in FUNCTIONS}, case.threat
@@ -126,14 +144,14 @@ def test_each_case_ends_exactly_as_expected(corpus, case):
 
 
 def test_a_tamper_suspect_gives_both_scores(corpus):
-    _, out, _ = corpus
+    _, out, *_ = corpus
     row = checks(out)["input-transformer", "softmax"]
     assert "the notebook run scored" in row["message"]
     assert "the trusted re-check 0/" in row["message"]
 
 
 def test_the_grade_is_the_canary_s_less_the_targeted_functions(corpus):
-    _, out, _ = corpus
+    _, out, *_ = corpus
     grades = {row["student_id"]: float(row["score"]) for row in read(out / "grades.csv")}
     canary = grades[CANARY]
     for case in CASES:
@@ -144,14 +162,14 @@ def test_the_grade_is_the_canary_s_less_the_targeted_functions(corpus):
 
 
 def test_nothing_outside_the_students_folders_changed(corpus):
-    submissions, out, before = corpus
-    after = protected(submissions, out)
+    submissions, out, before, bait, _ = corpus
+    after = protected(submissions, out, bait)
     for name in before:
         assert after[name] == before[name], name
 
 
 def test_the_gradebook_holds_the_trusted_scores_and_nothing_else(corpus):
-    _, out, _ = corpus
+    _, out, *_ = corpus
     rows = checks(out)
     for case in CASES:
         if case.status("sigmoid") == "missing":
@@ -165,4 +183,44 @@ def test_the_gradebook_holds_the_trusted_scores_and_nothing_else(corpus):
 
 
 def test_no_process_outlives_the_batch(corpus):
-    assert sandbox_processes() == []
+    _, out, *_ = corpus
+    assert sandbox_processes(out) == []
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.problem], ids=lambda case: case.name)
+def test_each_case_records_its_problem(corpus, case):
+    _, out, *_ = corpus
+    rows = [row for row in read(out / "submissions.csv") if row["student_id"] == case.name]
+    problems = [row["problems"] for row in rows]
+    assert any(case.problem in problem for problem in problems), (case.threat, problems)
+
+
+def test_the_bait_is_never_copied(corpus):
+    _, out, *_ = corpus
+    for path in out.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            assert BAIT.strip() not in path.read_bytes(), path
+
+
+def test_the_planted_cells_ran_without_an_error(corpus):
+    """The attacks were made: a cell that failed would have planted nothing."""
+    _, out, *_ = corpus
+    ran = 0
+    for path in (out / "course" / "autograded").glob(f"*/{ASSIGNMENT}/*.ipynb"):
+        for cell in json.loads(path.read_text())["cells"]:
+            if cell.get("id") == "planted":
+                ran += 1
+                assert [o for o in cell["outputs"] if o["output_type"] == "error"] == [], path
+    assert ran == 4  # the notebook-as-link cases and the planted link, pipe and hard links
+
+
+def test_the_kernels_folders_hold_only_what_nbgrader_wrote(corpus):
+    _, out, *_ = corpus
+    for path in (out / "course" / "autograded").rglob("*"):
+        assert path.is_dir() or stat.S_ISREG(path.lstat().st_mode), path
+        assert path.name not in ("litter.txt", "notes.txt", "copy.py", "same.ipynb"), path
+
+
+def test_nothing_of_the_run_is_left_in_the_temp_folder(corpus):
+    *_, left = corpus
+    assert left == []

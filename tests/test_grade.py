@@ -311,3 +311,16 @@ def test_the_gradebook_can_be_postgresql(graded, tmp_path):
         submission = gb.find_submission("lesson-04", "chloe")
         assert submission.score == POINTS["lesson-04"]["js_divergence"]
     assert not (out / "gradebook.db").exists()
+
+
+def test_a_lesson_far_slower_than_the_reference_is_flagged(monkeypatch):
+    """The rule alone, on measured times: the corpus's slow-but-correct case runs it for real."""
+    monkeypatch.setitem(grading.WORKER, "notebook_timeout", 300)
+    monkeypatch.setitem(grading.WORKER, "reference_seconds", {2: 0.1})
+    task = grading.Task("learner", 2, "learner")
+    assert grading.slowness(task, 1.0, "ran", 12.0) == []  # honest, on a loaded machine
+    slow = grading.slowness(task, 50.0, "ran", 290.0)  # every function just under its limit
+    assert [problem.split(":")[0] for problem in slow] == ["slow", "slow"]
+    assert "50 s" in slow[0] and "0.1 s" in slow[0] and "290 s of its 300 s" in slow[1]
+    # A notebook the watchdog stopped is recorded as such, not as slow.
+    assert grading.slowness(task, 1.0, "stopped after 300 s", 300.0) == []

@@ -182,3 +182,66 @@ def test_without_namespaces_the_missing_protections_are_named(job, monkeypatch):
 def test_binds_nested_in_another_are_dropped():
     binds = [["/usr", False], ["/usr/lib/python3", False], ["/usr/lib/x", True], ["/etc", False]]
     assert sandbox.without_nested(binds) == [["/usr", False], ["/usr/lib/x", True], ["/etc", False]]
+
+
+def moved(job):
+    """A policy showing job/copy at job/work: the nbgrader kernel's private copy."""
+    (job / "copy").mkdir()
+    (job / "copy" / "original.txt").write_text("the copy")
+    (job / "work" / "original.txt").write_text("the grader's")
+    found = policy(job)
+    found["binds"] = [*found["binds"][:-1], [job / "work", True, job / "copy"]]
+    return found
+
+
+def writes_into_work(job):
+    def look():
+        write(job / "work" / "planted")
+        return {"cwd": os.getcwd(), "read": (job / "work" / "original.txt").read_text()}
+
+    return look
+
+
+@needs_linux
+def test_a_bind_can_show_a_private_copy_where_the_original_was(job):
+    missing, seen = inside(moved(job), writes_into_work(job))
+    assert sandbox.FILES not in missing
+    assert seen == {"cwd": str(job / "work"), "read": "the copy"}
+    assert (job / "copy" / "planted").exists() and not (job / "work" / "planted").exists()
+    assert (job / "work" / "original.txt").read_text() == "the grader's"
+
+
+def test_without_a_mount_namespace_the_private_copy_is_used_where_it_is(job, monkeypatch):
+    def refuse(flags):
+        raise OSError(errno.EPERM, "unshare refused")
+
+    def look():
+        write("planted")
+        return os.getcwd()
+
+    monkeypatch.setattr(sandbox, "unshare", refuse)
+    _, cwd = inside(moved(job), look)
+    assert cwd == str(job / "copy")
+    assert (job / "copy" / "planted").exists() and not (job / "work" / "planted").exists()
+
+
+def test_a_tree_of_any_depth_is_removed_without_following_links(tmp_path):
+    outside, tree = tmp_path / "outside", tmp_path / "tree"
+    outside.mkdir()
+    (outside / "kept.txt").write_text("kept")
+    tree.mkdir()
+    folder = os.open(tree, os.O_RDONLY)
+    for _ in range(1500):  # deeper than shutil.rmtree's recursion can go
+        os.mkdir("d", dir_fd=folder)
+        deeper = os.open("d", os.O_RDONLY, dir_fd=folder)
+        os.close(folder)
+        folder = deeper
+    os.symlink(outside, "link", dir_fd=folder)
+    os.close(folder)
+    (tree / "link.txt").symlink_to(outside / "kept.txt")
+    os.mkfifo(tree / "pipe")
+    (tree / "locked" / "inside").mkdir(parents=True)
+    (tree / "locked").chmod(0)
+    sandbox.remove_tree(tree)
+    assert not tree.exists()
+    assert (outside / "kept.txt").read_text() == "kept"
