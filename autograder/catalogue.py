@@ -142,24 +142,24 @@ SPECS = (
     Spec(
         "sigmoid",
         (
-            case(f64([0.0, 1.3, -1.3]), hint="sigmoid(x) = 1 / (1 + exp(-x))"),
+            case(f64([0.0, 1.3, -1.3]), hint="sigmoid(z) = 1 / (1 + exp(-z))"),
             case(
-                f64([1000.0, -1000.0]), hint="exp overflowed: use e = exp(-|x|), which is at most 1"
+                f64([1000.0, -1000.0]), hint="exp overflowed: use e = exp(-|z|), which is at most 1"
             ),
             case(f64([inf, -inf]), hint="sigmoid(inf) is 1 and sigmoid(-inf) is 0"),
-            case(f32([88.0, 89.0, -89.0]), hint="float32 exp overflows past 88: use exp(-|x|)"),
+            case(f32([88.0, 89.0, -89.0]), hint="float32 exp overflows past 88: use exp(-|z|)"),
         ),
     ),
     Spec(
         "log_sigmoid",
         (
-            case(f64([0.0, 1.3, -1.3]), hint="log_sigmoid(x) = -log(1 + exp(-x))"),
+            case(f64([0.0, 1.3, -1.3]), hint="log_sigmoid(z) = -log(1 + exp(-z))"),
             case(
                 f64([-1000.0]),
-                hint="log(sigmoid(-1000)) is log(0): use min(x, 0) - log1p(exp(-|x|))",
+                hint="log(sigmoid(-1000)) is log(0): use min(z, 0) - log1p(exp(-|z|))",
             ),
-            case(f64([1000.0]), hint="exp(-x) overflowed for x = -1000 or log lost the digits"),
-            case(f64([40.0]), scale=0, hint="log(1 + 4e-18) rounds to 0: use log1p(exp(-|x|))"),
+            case(f64([1000.0]), hint="exp(-z) overflowed for z = -1000 or log lost the digits"),
+            case(f64([40.0]), scale=0, hint="log(1 + 4e-18) rounds to 0: use log1p(exp(-|z|))"),
             case(f32([-100.0, 20.0]), hint=KEEP_DTYPE),
         ),
     ),

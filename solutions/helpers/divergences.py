@@ -14,7 +14,7 @@ def kl_divergence(p, q, axis=-1, base=None):
     p : array_like
         The true distribution; slices along `axis` sum to one.
     q : array_like, same shape as `p`
-        The approximating distribution.
+        The model's (predicted, approximating) distribution.
     axis : int, default -1
         The axis holding the outcomes.
     base : float, optional
@@ -70,8 +70,11 @@ def js_divergence(p, q, axis=-1, base=None):
 
     Parameters
     ----------
-    p, q : array_like, same shape
-        Distributions; slices along `axis` sum to one.
+    p : array_like
+        The true distribution; slices along `axis` sum to one.
+    q : array_like, same shape as `p`
+        The model's (predicted) distribution. JS is symmetric, so the roles of `p`
+        and `q` can be swapped.
     axis : int, default -1
         The axis holding the outcomes.
     base : float, optional
