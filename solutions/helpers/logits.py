@@ -132,7 +132,8 @@ def one_hot(labels, num_classes):
     -----
     The one-hot row :math:`p` of the label :math:`y` is the true distribution that
     puts all its mass on class :math:`y`: :math:`p_k = [k = y]`. Cross-entropy
-    compares a predicted distribution :math:`q` with exactly these rows.
+    compares a predicted distribution :math:`q` with exactly these rows. (``labels``
+    keeps NumPy's and TensorFlow's name; it holds the labels y.)
 
     See Also
     --------
