@@ -283,6 +283,22 @@ SPECS = (
         ),
         raises=(raises(f64([1.0, 0.0]), f64([1.0]), why="p and q have different shapes"),),
     ),
+    Spec(
+        "mutual_information",
+        (
+            case(f64([[0.5, 0.0], [0.0, 0.5]]), base=2, hint="x decides y: I = H(y) = 1 bit"),
+            case(f64([[0.25, 0.25], [0.25, 0.25]]), hint="independent: p(x, y) = p(x) p(y), so 0"),
+            case(
+                f64([[0.3, 0.1], [0.2, 0.4]]),
+                hint="KL(p(x, y) || p(x) p(y)), with the row sums and column sums as marginals",
+            ),
+            case(f32([[0.3, 0.1], [0.2, 0.4]]), hint=KEEP_DTYPE),
+        ),
+        raises=(
+            raises(f64([0.5, 0.5]), why="a joint table has two dimensions"),
+            raises(f64([[0.5, 0.5], [0.5, 0.5]]), why="the table sums to 2, not 1"),
+        ),
+    ),
     # Lesson 5: cross-entropy
     Spec(
         "cross_entropy",
