@@ -142,24 +142,24 @@ SPECS = (
     Spec(
         "sigmoid",
         (
-            case(f64([0.0, 1.3, -1.3]), hint="sigmoid(x) = 1 / (1 + exp(-x))"),
+            case(f64([0.0, 1.3, -1.3]), hint="sigmoid(z) = 1 / (1 + exp(-z))"),
             case(
-                f64([1000.0, -1000.0]), hint="exp overflowed: use e = exp(-|x|), which is at most 1"
+                f64([1000.0, -1000.0]), hint="exp overflowed: use e = exp(-|z|), which is at most 1"
             ),
             case(f64([inf, -inf]), hint="sigmoid(inf) is 1 and sigmoid(-inf) is 0"),
-            case(f32([88.0, 89.0, -89.0]), hint="float32 exp overflows past 88: use exp(-|x|)"),
+            case(f32([88.0, 89.0, -89.0]), hint="float32 exp overflows past 88: use exp(-|z|)"),
         ),
     ),
     Spec(
         "log_sigmoid",
         (
-            case(f64([0.0, 1.3, -1.3]), hint="log_sigmoid(x) = -log(1 + exp(-x))"),
+            case(f64([0.0, 1.3, -1.3]), hint="log_sigmoid(z) = -log(1 + exp(-z))"),
             case(
                 f64([-1000.0]),
-                hint="log(sigmoid(-1000)) is log(0): use min(x, 0) - log1p(exp(-|x|))",
+                hint="log(sigmoid(-1000)) is log(0): use min(z, 0) - log1p(exp(-|z|))",
             ),
-            case(f64([1000.0]), hint="exp(-x) overflowed for x = -1000 or log lost the digits"),
-            case(f64([40.0]), scale=0, hint="log(1 + 4e-18) rounds to 0: use log1p(exp(-|x|))"),
+            case(f64([1000.0]), hint="exp(-z) overflowed for z = -1000 or log lost the digits"),
+            case(f64([40.0]), scale=0, hint="log(1 + 4e-18) rounds to 0: use log1p(exp(-|z|))"),
             case(f32([-100.0, 20.0]), hint=KEEP_DTYPE),
         ),
     ),
@@ -282,6 +282,22 @@ SPECS = (
             case(f64([0.9, 0.1]), f64([0.5, 0.5]), hint="JS is symmetric"),
         ),
         raises=(raises(f64([1.0, 0.0]), f64([1.0]), why="p and q have different shapes"),),
+    ),
+    Spec(
+        "mutual_information",
+        (
+            case(f64([[0.5, 0.0], [0.0, 0.5]]), base=2, hint="x decides y: I = H(y) = 1 bit"),
+            case(f64([[0.25, 0.25], [0.25, 0.25]]), hint="independent: p(x, y) = p(x) p(y), so 0"),
+            case(
+                f64([[0.3, 0.1], [0.2, 0.4]]),
+                hint="KL(p(x, y) || p(x) p(y)), with the row sums and column sums as marginals",
+            ),
+            case(f32([[0.3, 0.1], [0.2, 0.4]]), hint=KEEP_DTYPE),
+        ),
+        raises=(
+            raises(f64([0.5, 0.5]), why="a joint table has two dimensions"),
+            raises(f64([[0.5, 0.5], [0.5, 0.5]]), why="the table sums to 2, not 1"),
+        ),
     ),
     # Lesson 5: cross-entropy
     Spec(

@@ -104,6 +104,13 @@ def two_distribution_cases(rng, dtype):
     return (case(p, q), case(q, p, base=2), case(p, distributions(rng, size, dtype, zeros=True)))
 
 
+def joint_table_cases(rng, dtype):
+    rows, columns = shape(rng)
+    independent = np.outer(distributions(rng, rows, dtype), distributions(rng, columns, dtype))
+    joint = distributions(rng, rows * columns, dtype, zeros=True).reshape(rows, columns)
+    return (case(joint), case(independent.astype(dtype), base=2))
+
+
 def binary_cross_entropy_cases(rng, dtype):
     size = shape(rng)
     return (case(probabilities(rng, size, dtype), rng.uniform(0.01, 0.99, size).astype(dtype)),)
@@ -198,6 +205,7 @@ HIDDEN = {
     "binary_entropy": per_dtype(probability_cases),
     "kl_divergence": per_dtype(two_distribution_cases),
     "js_divergence": per_dtype(two_distribution_cases),
+    "mutual_information": per_dtype(joint_table_cases),
     "cross_entropy": per_dtype(two_distribution_cases),
     "binary_cross_entropy": per_dtype(binary_cross_entropy_cases),
     "log_loss": per_dtype(log_loss_cases),

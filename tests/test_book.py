@@ -289,7 +289,7 @@ def test_show_solution_toggles_the_reference_code(visit):
     assert first.locator("summary").inner_text().strip() == "Show solution: sigmoid"
     assert not code.is_visible()
     first.locator("summary").click()
-    assert code.is_visible() and "def sigmoid(x):" in code.inner_text()
+    assert code.is_visible() and "def sigmoid(z):" in code.inner_text()
     first.locator("summary").click()
     assert not code.is_visible()
 

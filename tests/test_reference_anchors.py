@@ -15,6 +15,7 @@ from numerics import assert_close_ulps
 from scipy.spatial.distance import jensenshannon
 from scipy.stats import entropy as stats_entropy
 from sklearn.metrics import log_loss as sk_log_loss
+from sklearn.metrics import mutual_info_score
 
 from solutions.helpers import (
     binary_entropy,
@@ -29,6 +30,7 @@ from solutions.helpers import (
     log_softmax,
     logit,
     logsumexp,
+    mutual_information,
     one_hot,
     self_information,
     sigmoid,
@@ -420,3 +422,15 @@ def test_kl_divergence_worked_examples(p, q, stated):
 def test_sigmoid_is_the_two_class_softmax_worked_example():
     assert_close_ulps(sigmoid(1.3), 0.7858349830425586, 1)
     assert_close_ulps(softmax([1.3, 0.0])[0], 0.7858349830425586, 1)
+
+
+def test_mutual_information_matches_sklearn_mutual_info_score():
+    rng = np.random.default_rng(13)
+    x, y = rng.integers(0, 4, 500), rng.integers(0, 3, 500)
+    y[x == 3] = 0  # a dependence, and a row of the table with zeros
+    counts = np.zeros((4, 3))
+    np.add.at(counts, (x, y), 1)
+    # Twelve terms below 1 in total (scale 1), each a quotient and a log on both sides.
+    assert_close_ulps(
+        mutual_information(counts / counts.sum()), mutual_info_score(x, y), 8, scale=1.0
+    )

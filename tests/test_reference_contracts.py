@@ -73,6 +73,10 @@ VALID = {
     "binary_entropy": [call("ends", P), call("bits", P, base=2)],
     "kl_divergence": [call("rows", Y, Q), call("bits", Y, Q, base=2)],
     "js_divergence": [call("disjoint", f64([1.0, 0.0]), f64([0.0, 1.0])), call("rows", Y, Q)],
+    "mutual_information": [
+        call("joint", f64([[0.3, 0.1], [0.2, 0.4]])),
+        call("bits", Y / 2, base=2),
+    ],
     "cross_entropy": [call("rows", Y, Q), call("bits", Y, Q, base=2)],
     "binary_cross_entropy": [call("ends", f64([0.0, 1.0, 1.0, 0.3]), f64([0.0, 1.0, 0.5, 0.2]))],
     "log_loss": [
@@ -159,6 +163,7 @@ INTEGER = {
     "binary_entropy": call("ends", np.array([0, 1])),
     "kl_divergence": call("one-hot", np.array([0, 1]), np.array([0, 1])),
     "js_divergence": call("one-hot", np.array([1, 0]), np.array([0, 1])),
+    "mutual_information": call("one-hot", np.array([[0, 1], [0, 0]])),
     "cross_entropy": call("one-hot", np.array([0, 1]), np.array([0, 1])),
     "binary_cross_entropy": call("ends", np.array([0, 1]), np.array([0, 1])),
     "log_loss": call("ints", np.array([0, 1]), np.array([[1, 0], [0, 1]])),
@@ -303,6 +308,8 @@ BAD = [
     bad("entropy", "unnormalised", "p must sum to 1", f64([0.5, 0.4])),
     bad("kl_divergence", "unnormalised", "q must sum to 1", D2, f64([0.5, 0.6])),
     bad("js_divergence", "unnormalised", "p must sum to 1", f64([0.2, 0.2]), D2),
+    bad("mutual_information", "unnormalised", "p_xy must sum to 1", f64([[0.5, 0.5], [0.5, 0.5]])),
+    bad("mutual_information", "one-dimensional", "two-dimensional", D2),
     bad("cross_entropy", "unnormalised", "p must sum to 1", f64([0.9, 0.9]), D2),
     bad(
         "log_loss",
@@ -420,6 +427,7 @@ BAD += [
         ("binary_entropy", (D2,)),
         ("kl_divergence", (D2, D2)),
         ("js_divergence", (D2, D2)),
+        ("mutual_information", (f64([[0.5, 0.0], [0.0, 0.5]]),)),
         ("cross_entropy", (D2, D2)),
     ]
     for base, label in BASES

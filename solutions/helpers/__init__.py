@@ -6,7 +6,7 @@ module                 lesson
 ``logits``             1. Logits: raw scores, log-odds, one-hot and hardmax
 ``sigmoid_softmax``    2. Sigmoid versus softmax, log-sum-exp and log-softmax
 ``information``        3. Entropy: surprise and Shannon entropy
-``divergences``        4. KL divergence and Jensen-Shannon
+``divergences``        4. KL divergence, Jensen-Shannon and mutual information
 ``losses``             5. Cross-entropy, from probabilities and from logits
 =====================  =========================================================
 
@@ -17,7 +17,7 @@ check cells).
 """
 
 from .checking import compare  # noqa: F401  (a tool for the check cells, not an exercise)
-from .divergences import js_divergence, kl_divergence
+from .divergences import js_divergence, kl_divergence, mutual_information
 from .information import binary_entropy, entropy, self_information
 from .logits import hardmax, linear_logits, logit, one_hot
 from .losses import (
@@ -54,6 +54,7 @@ __all__ = [
     # Lesson 4: KL divergence
     "kl_divergence",
     "js_divergence",
+    "mutual_information",
     # Lesson 5: cross-entropy
     "cross_entropy",
     "binary_cross_entropy",

@@ -3,7 +3,7 @@ r"""Lesson 4: how far one distribution is from another: KL and Jensen-Shannon.""
 import numpy as np
 from scipy.special import rel_entr
 
-from .validation import check_distribution, check_same_shape, in_base
+from .validation import as_float_array, check_distribution, check_same_shape, in_base
 
 
 def kl_divergence(p, q, axis=-1, base=None):
@@ -14,7 +14,7 @@ def kl_divergence(p, q, axis=-1, base=None):
     p : array_like
         The true distribution; slices along `axis` sum to one.
     q : array_like, same shape as `p`
-        The approximating distribution.
+        The model's (predicted, approximating) distribution.
     axis : int, default -1
         The axis holding the outcomes.
     base : float, optional
@@ -70,8 +70,11 @@ def js_divergence(p, q, axis=-1, base=None):
 
     Parameters
     ----------
-    p, q : array_like, same shape
-        Distributions; slices along `axis` sum to one.
+    p : array_like
+        The true distribution; slices along `axis` sum to one.
+    q : array_like, same shape as `p`
+        The model's (predicted) distribution. JS is symmetric, so the roles of `p`
+        and `q` can be swapped.
     axis : int, default -1
         The axis holding the outcomes.
     base : float, optional
@@ -116,4 +119,59 @@ def js_divergence(p, q, axis=-1, base=None):
     s = p + q
     js = (rel_entr(2 * p, s) + rel_entr(2 * q, s)).sum(axis=axis) / 4
     return in_base(np.maximum(js, 0), base)
+    ### END SOLUTION
+
+
+def mutual_information(p_xy, base=None):
+    r"""Mutual information of a pair (x, y): how far their joint distribution is from independence.
+
+    Parameters
+    ----------
+    p_xy : array_like
+        The true joint distribution of the pair as a two-dimensional table: entry
+        ``[a, b]`` is the probability that x = a and y = b. All entries sum to one.
+    base : float, optional
+        None for nats, 2 for bits.
+
+    Returns
+    -------
+    scalar, float dtype of `p_xy`
+        :math:`I(x; y) \ge 0`, zero exactly when x and y are independent.
+
+    Raises
+    ------
+    ValueError
+        If `p_xy` is not two-dimensional or not a distribution, or `base` is invalid.
+
+    Notes
+    -----
+    With the marginals :math:`p(x) = \sum_y p(x, y)` (row sums) and
+    :math:`p(y) = \sum_x p(x, y)` (column sums),
+
+    .. math:: I(x; y) = \mathrm{KL}\bigl(p(x, y) \,\|\, p(x)\,p(y)\bigr)
+              = H(x) + H(y) - H(x, y).
+
+    Wherever :math:`p(x, y) > 0` both marginals are positive, so the divergence is
+    finite; it is at most :math:`\min(H(x), H(y))`. Estimated from counts (the
+    plug-in estimate), it is biased upwards: independent samples rarely give 0.
+
+    See Also
+    --------
+    sklearn.metrics.mutual_info_score : the anchor, from two arrays of labels.
+    kl_divergence
+
+    Examples
+    --------
+    >>> mutual_information([[0.5, 0.0], [0.0, 0.5]], base=2)
+    np.float64(1.0)
+    >>> mutual_information([[0.25, 0.25], [0.25, 0.25]])
+    np.float64(0.0)
+    """
+    ### BEGIN SOLUTION
+    p_xy = as_float_array(p_xy, "p_xy")
+    if p_xy.ndim != 2:
+        raise ValueError(f"p_xy must be a two-dimensional table; got shape {p_xy.shape}")
+    joint = check_distribution(p_xy.ravel(), "p_xy")
+    product = np.outer(p_xy.sum(axis=1), p_xy.sum(axis=0)).ravel()
+    return in_base(np.maximum(rel_entr(joint, product).sum(), 0), base)
     ### END SOLUTION

@@ -31,7 +31,7 @@ def self_information(p, base=None):
     .. math:: I(p) = -\log_b p = \frac{-\ln p}{\ln b}
 
     Surprise adds up for independent events, because their probabilities
-    multiply: :math:`I(pq) = I(p) + I(q)`.
+    multiply: :math:`I(ab) = I(a) + I(b)` for two events of probabilities a and b.
 
     See Also
     --------
@@ -65,7 +65,8 @@ def entropy(p, axis=-1, base=None):
     Returns
     -------
     ndarray or scalar, float dtype of `p`
-        :math:`H(p)`, reduced along `axis`; between 0 and :math:`\log n`.
+        :math:`H(p)`, reduced along `axis`; between 0 and :math:`\log C` for C
+        outcomes.
 
     Raises
     ------

@@ -10,17 +10,19 @@ def linear_logits(X, W, b):
 
     Parameters
     ----------
-    X : array_like, shape (n_samples, n_features)
-        Inputs, one sample per row. A single sample of shape (n_features,) works too.
-    W : array_like, shape (n_features, n_classes)
-        Weights: column ``k`` scores class ``k``.
-    b : array_like, shape (n_classes,)
+    X : array_like, shape (N, d)
+        The features: N samples of d numbers, one sample per row. A single sample
+        :math:`x` of shape (d,) works too.
+    W : array_like, shape (d, C)
+        Weights: column ``k`` scores class ``k``, for the C classes k = 0, ..., C-1.
+    b : array_like, shape (C,)
         Biases, one per class.
 
     Returns
     -------
-    ndarray, shape (n_samples, n_classes)
-        The logits :math:`Z = XW + b`. Any real value is possible.
+    ndarray, shape (N, C)
+        The logits :math:`Z = XW + b` (shape (C,) for one sample: :math:`z = xW + b`).
+        Any real value is possible.
 
     Raises
     ------
@@ -29,7 +31,7 @@ def linear_logits(X, W, b):
 
     Notes
     -----
-    Row :math:`i` holds :math:`z_{ik} = \sum_j x_{ij} w_{jk} + b_k`. The logits are
+    Row :math:`i` holds :math:`Z_{ik} = \sum_j X_{ij} W_{jk} + b_k`. The logits are
     unnormalised: nothing makes them positive or sum to one. Lesson 2 turns them
     into probabilities.
 
@@ -47,7 +49,7 @@ def linear_logits(X, W, b):
     if W.ndim != 2 or X.shape[-1:] != W.shape[:1] or b.shape != W.shape[1:]:
         raise ValueError(
             f"shapes do not fit: X {X.shape} @ W {W.shape} + b {b.shape} needs "
-            "X (n, d), W (d, C) and b (C,)"
+            "X (N, d), W (d, C) and b (C,)"
         )
     return X @ W + b
     ### END SOLUTION
@@ -59,12 +61,12 @@ def logit(p):
     Parameters
     ----------
     p : array_like
-        Probabilities in [0, 1], any shape.
+        Probabilities in [0, 1], any shape: each the probability of one event.
 
     Returns
     -------
     ndarray
-        :math:`\log\frac{p}{1-p}`, same shape and float dtype as `p`. ``logit(0)`` is
+        The logits :math:`z = \log\frac{p}{1-p}`, same shape and float dtype as `p`. ``logit(0)`` is
         ``-inf`` and ``logit(1)`` is ``inf``.
 
     Raises
@@ -80,9 +82,12 @@ def logit(p):
     .. math:: \operatorname{logit}(p) = \log\frac{p}{1-p}, \qquad
               \sigma(\operatorname{logit}(p)) = p.
 
-    Near :math:`p = 1/2` the ratio is close to 1 and ``log`` loses digits, so there
-    we write the ratio as :math:`1 + s` with :math:`s = 2(p - 1/2)/(1 - p)` and use
-    ``log1p(s)``, as SciPy does.
+    Near :math:`p = 1/2` the ratio is close to 1 and ``log`` loses digits, so for
+    p in [0.3, 0.65] we write the ratio as :math:`1 + s` with
+    :math:`s = 2(p - 1/2)/(1 - p)` and use ``log1p(s)``. SciPy's ``logit`` switches
+    at the same points but computes :math:`\operatorname{log1p}(2d) -
+    \operatorname{log1p}(-2d)` with :math:`d = p - 1/2`, which is
+    :math:`2 \operatorname{artanh}(2p - 1)`.
 
     See Also
     --------
@@ -109,7 +114,7 @@ def one_hot(labels, num_classes):
     Parameters
     ----------
     labels : array_like of int, shape (...)
-        Class indices in [0, num_classes).
+        Class labels y in [0, C): the classes are k = 0, ..., C-1.
     num_classes : int
         The number of classes C.
 
@@ -125,9 +130,10 @@ def one_hot(labels, num_classes):
 
     Notes
     -----
-    The one-hot row :math:`y` of label :math:`k` is the distribution that puts all
-    its mass on class :math:`k`: :math:`y_j = [j = k]`. Cross-entropy compares a
-    predicted distribution with exactly these rows.
+    The one-hot row :math:`p` of the label :math:`y` is the true distribution that
+    puts all its mass on class :math:`y`: :math:`p_k = [k = y]`. Cross-entropy
+    compares a predicted distribution :math:`q` with exactly these rows. (``labels``
+    keeps NumPy's and TensorFlow's name; it holds the labels y.)
 
     See Also
     --------
@@ -151,7 +157,7 @@ def hardmax(z, axis=-1):
     Parameters
     ----------
     z : array_like
-        Logits, any shape.
+        Logits, any shape; the C classes lie along `axis`.
     axis : int, default -1
         The class axis.
 
@@ -162,7 +168,7 @@ def hardmax(z, axis=-1):
 
     Notes
     -----
-    :math:`\operatorname{hardmax}(z)_j = [j = \arg\max_k z_k]`, taking the first
+    :math:`\operatorname{hardmax}(z)_k = [k = \arg\max_j z_j]`, taking the first
     index on ties. It is the limit of :math:`\operatorname{softmax}(z / T)` as the
     temperature :math:`T \to 0^+` when the maximum is unique.
 

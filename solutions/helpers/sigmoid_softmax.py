@@ -5,32 +5,33 @@ import numpy as np
 from .validation import as_float_array
 
 
-def sigmoid(x):
+def sigmoid(z):
     r"""The logistic sigmoid, computed without overflow for any input.
 
     Parameters
     ----------
-    x : array_like
-        Logits, any shape.
+    z : array_like
+        Logits, any shape: each one binary logit.
 
     Returns
     -------
-    ndarray, same shape and float dtype as `x`
-        :math:`\sigma(x) = 1 / (1 + e^{-x})`, in [0, 1].
+    ndarray, same shape and float dtype as `z`
+        :math:`q = \sigma(z) = 1 / (1 + e^{-z})`, in [0, 1]: the model's probability
+        of class 1.
 
     Notes
     -----
-    .. math:: \sigma(x) = \frac{1}{1 + e^{-x}} = \frac{e^{x}}{1 + e^{x}}
+    .. math:: \sigma(z) = \frac{1}{1 + e^{-z}} = \frac{e^{z}}{1 + e^{z}}
 
-    The first form overflows in :math:`e^{-x}` for very negative :math:`x`, the
-    second in :math:`e^{x}` for very positive :math:`x`. With
-    :math:`e = e^{-|x|} \le 1` we use the first form for :math:`x \ge 0` and the
-    second for :math:`x < 0`, and nothing ever overflows.
+    The first form overflows in :math:`e^{-z}` for very negative :math:`z`, the
+    second in :math:`e^{z}` for very positive :math:`z`. With
+    :math:`e = e^{-|z|} \le 1` we use the first form for :math:`z \ge 0` and the
+    second for :math:`z < 0`, and nothing ever overflows.
 
     See Also
     --------
     scipy.special.expit : the anchor.
-    softmax : its generalisation, :math:`\sigma(x) = \operatorname{softmax}([x, 0])_0`.
+    softmax : its generalisation, :math:`\sigma(z) = \operatorname{softmax}([z, 0])_0`.
 
     Examples
     --------
@@ -38,28 +39,28 @@ def sigmoid(x):
     array([0.5       , 0.78583498, 0.        , 1.        ])
     """
     ### BEGIN SOLUTION
-    x = as_float_array(x, "x")
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+    z = as_float_array(z, "z")
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
     ### END SOLUTION
 
 
-def log_sigmoid(x):
+def log_sigmoid(z):
     r"""The logarithm of the sigmoid, accurate where the sigmoid itself underflows.
 
     Parameters
     ----------
-    x : array_like
-        Logits, any shape.
+    z : array_like
+        Logits, any shape: each one binary logit.
 
     Returns
     -------
-    ndarray, same shape and float dtype as `x`
-        :math:`\log \sigma(x) = -\log(1 + e^{-x})`, always :math:`\le 0`.
+    ndarray, same shape and float dtype as `z`
+        :math:`\log \sigma(z) = -\log(1 + e^{-z})`, always :math:`\le 0`.
 
     Notes
     -----
-    .. math:: \log \sigma(x) = \min(x, 0) - \log\left(1 + e^{-|x|}\right)
+    .. math:: \log \sigma(z) = \min(z, 0) - \log\left(1 + e^{-|z|}\right)
 
     ``np.log(sigmoid(-1000))`` is ``log(0) = -inf``, but the true value is
     -1000: the formula above never forms the tiny sigmoid, and ``log1p`` keeps
@@ -76,8 +77,8 @@ def log_sigmoid(x):
     array([-1.00000000e+03, -6.93147181e-01])
     """
     ### BEGIN SOLUTION
-    x = as_float_array(x, "x")
-    return np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
+    z = as_float_array(z, "z")
+    return np.minimum(z, 0) - np.log1p(np.exp(-np.abs(z)))
     ### END SOLUTION
 
 
@@ -87,7 +88,8 @@ def softmax(z, axis=-1):
     Parameters
     ----------
     z : array_like
-        Logits, any shape; ``-inf`` entries are allowed and get probability 0.
+        Logits, any shape, the C classes along `axis`; ``-inf`` entries are allowed
+        and get probability 0.
     axis : int, default -1
         The class axis, as in ``tf.nn.softmax``. (``scipy.special.softmax``
         normalises over *all* entries when ``axis=None``, its default.)
@@ -95,12 +97,13 @@ def softmax(z, axis=-1):
     Returns
     -------
     ndarray, same shape and float dtype as `z`
-        Non-negative, summing to one along `axis`.
+        The model's distribution :math:`q = \operatorname{softmax}(z)`: non-negative,
+        summing to one along `axis`.
 
     Notes
     -----
-    .. math:: \operatorname{softmax}(z)_j = \frac{e^{z_j}}{\sum_k e^{z_k}}
-              = \frac{e^{z_j - m}}{\sum_k e^{z_k - m}}, \qquad m = \max_k z_k
+    .. math:: q_k = \operatorname{softmax}(z)_k = \frac{e^{z_k}}{\sum_j e^{z_j}}
+              = \frac{e^{z_k - m}}{\sum_j e^{z_j - m}}, \qquad m = \max_j z_j
 
     Subtracting the maximum changes nothing mathematically, but then every
     exponent is :math:`\le 0`, so ``exp`` cannot overflow, and the largest term
@@ -133,19 +136,19 @@ def log_softmax(z, axis=-1):
     Parameters
     ----------
     z : array_like
-        Logits, any shape.
+        Logits, any shape, the C classes along `axis`.
     axis : int, default -1
         The class axis.
 
     Returns
     -------
     ndarray, same shape and float dtype as `z`
-        :math:`\log \operatorname{softmax}(z)`, every entry :math:`\le 0`.
+        :math:`\log q = \log \operatorname{softmax}(z)`, every entry :math:`\le 0`.
 
     Notes
     -----
-    .. math:: \log\operatorname{softmax}(z)_j = z_j - \operatorname{logsumexp}(z)
-              = (z_j - m) - \log\sum_k e^{z_k - m}
+    .. math:: \log q_k = z_k - \operatorname{logsumexp}(z)
+              = (z_k - m) - \log\sum_j e^{z_j - m}
 
     ``np.log(softmax(z))`` fails where a probability underflows: in float32,
     ``softmax([0, -200])[1]`` is 0 and its log is ``-inf``, while the true
@@ -177,7 +180,7 @@ def logsumexp(z, axis=-1, keepdims=False):
     Parameters
     ----------
     z : array_like
-        Any shape; ``-inf`` entries contribute nothing.
+        Logits, any shape; ``-inf`` entries contribute nothing.
     axis : int, default -1
         The axis to reduce.
     keepdims : bool, default False
@@ -193,6 +196,8 @@ def logsumexp(z, axis=-1, keepdims=False):
     .. math:: \operatorname{logsumexp}(z) = z_j
               + \operatorname{log1p}\Big(\sum_{k \ne j} e^{z_k - z_j}\Big),
               \qquad j = \arg\max_k z_k
+
+    It lies between :math:`\max_k z_k` and :math:`\max_k z_k + \log C`.
 
     The maximal term contributes exactly :math:`e^0 = 1`. Taking it out of the sum
     and adding it back through ``log1p`` keeps full relative accuracy when the

@@ -113,9 +113,9 @@ def main():
         z = arr([[-INF, -INF, -INF], [-INF, 0, -INF]])
         add("logsumexp", "all_neg_inf", "torch.logsumexp(z, dim=-1)", {"z": z})
 
-        x = arr([0, 1, -1, t0, -t0, t1, -t1, 1e3, -1e3, INF, -INF, *normal(9)])
-        add("sigmoid", "mixed", "torch.sigmoid(x)", {"x": x})
-        add("log_sigmoid", "mixed", "F.logsigmoid(x)", {"x": x})
+        z = arr([0, 1, -1, t0, -t0, t1, -t1, 1e3, -1e3, INF, -INF, *normal(9)])
+        add("sigmoid", "mixed", "torch.sigmoid(z)", {"z": z})
+        add("log_sigmoid", "mixed", "F.logsigmoid(z)", {"z": z})
 
         # F.cross_entropy: (N, C) = (6, 4) with index or probability targets.
         z, y, w = normal((6, 4)), rng.integers(0, 4, 6), rng.uniform(0.2, 2, 4).astype(dtype)
