@@ -37,16 +37,16 @@ from .sigmoid_softmax import log_sigmoid, log_softmax, logsumexp, sigmoid, softm
 
 __all__ = [
     # Lesson 1: logits
-    "linear_logits",
     "logit",
+    "linear_logits",
     "one_hot",
     "hardmax",
     # Lesson 2: sigmoid versus softmax
     "sigmoid",
-    "log_sigmoid",
     "softmax",
-    "log_softmax",
     "logsumexp",
+    "log_softmax",
+    "log_sigmoid",
     # Lesson 3: entropy
     "self_information",
     "entropy",

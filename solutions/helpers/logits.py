@@ -5,56 +5,6 @@ import numpy as np
 from .validation import as_float_array, check_class_labels, check_probabilities
 
 
-def linear_logits(X, W, b):
-    r"""Raw class scores of a linear layer: one row of logits per sample.
-
-    Parameters
-    ----------
-    X : array_like, shape (N, d)
-        The features: N samples of d numbers, one sample per row. A single sample
-        :math:`x` of shape (d,) works too.
-    W : array_like, shape (d, C)
-        Weights: column ``k`` scores class ``k``, for the C classes k = 0, ..., C-1.
-    b : array_like, shape (C,)
-        Biases, one per class.
-
-    Returns
-    -------
-    ndarray, shape (N, C)
-        The logits :math:`Z = XW + b` (shape (C,) for one sample: :math:`z = xW + b`).
-        Any real value is possible.
-
-    Raises
-    ------
-    ValueError
-        If the shapes do not fit together.
-
-    Notes
-    -----
-    Row :math:`i` holds :math:`Z_{ik} = \sum_j X_{ij} W_{jk} + b_k`. The logits are
-    unnormalised: nothing makes them positive or sum to one. Lesson 2 turns them
-    into probabilities.
-
-    See Also
-    --------
-    numpy.matmul : the anchor; ``X @ W + b``.
-
-    Examples
-    --------
-    >>> linear_logits([[1.0, 2.0]], [[1.0, 0.0, -1.0], [0.0, 1.0, 1.0]], [0.0, 0.5, 0.0])
-    array([[1. , 2.5, 1. ]])
-    """
-    ### BEGIN SOLUTION
-    X, W, b = as_float_array(X, "X"), as_float_array(W, "W"), as_float_array(b, "b")
-    if W.ndim != 2 or X.shape[-1:] != W.shape[:1] or b.shape != W.shape[1:]:
-        raise ValueError(
-            f"shapes do not fit: X {X.shape} @ W {W.shape} + b {b.shape} needs "
-            "X (N, d), W (d, C) and b (C,)"
-        )
-    return X @ W + b
-    ### END SOLUTION
-
-
 def logit(p):
     r"""Log-odds of a probability: the inverse of the sigmoid.
 
@@ -105,6 +55,56 @@ def logit(p):
     with np.errstate(divide="ignore"):
         near_half = np.log1p(2 * (p - 0.5) / (1 - p))
         return np.where((p >= 0.3) & (p <= 0.65), near_half, np.log(p / (1 - p)))
+    ### END SOLUTION
+
+
+def linear_logits(X, W, b):
+    r"""Raw class scores of a linear layer: one row of logits per sample.
+
+    Parameters
+    ----------
+    X : array_like, shape (N, d)
+        The features: N samples of d numbers, one sample per row. A single sample
+        :math:`x` of shape (d,) works too.
+    W : array_like, shape (d, C)
+        Weights: column ``k`` scores class ``k``, for the C classes k = 0, ..., C-1.
+    b : array_like, shape (C,)
+        Biases, one per class.
+
+    Returns
+    -------
+    ndarray, shape (N, C)
+        The logits :math:`Z = XW + b` (shape (C,) for one sample: :math:`z = xW + b`).
+        Any real value is possible.
+
+    Raises
+    ------
+    ValueError
+        If the shapes do not fit together.
+
+    Notes
+    -----
+    Row :math:`i` holds :math:`Z_{ik} = \sum_j X_{ij} W_{jk} + b_k`. The logits are
+    unnormalised: nothing makes them positive or sum to one. Lesson 2 turns them
+    into probabilities.
+
+    See Also
+    --------
+    numpy.matmul : the anchor; ``X @ W + b``.
+
+    Examples
+    --------
+    >>> linear_logits([[1.0, 2.0]], [[1.0, 0.0, -1.0], [0.0, 1.0, 1.0]], [0.0, 0.5, 0.0])
+    array([[1. , 2.5, 1. ]])
+    """
+    ### BEGIN SOLUTION
+    X, W, b = as_float_array(X, "X"), as_float_array(W, "W"), as_float_array(b, "b")
+    if W.ndim != 2 or X.shape[-1:] != W.shape[:1] or b.shape != W.shape[1:]:
+        raise ValueError(
+            f"shapes do not fit: X {X.shape} @ W {W.shape} + b {b.shape} needs "
+            "X (N, d), W (d, C) and b (C,)"
+        )
+    return X @ W + b
     ### END SOLUTION
 
 

@@ -45,43 +45,6 @@ def sigmoid(z):
     ### END SOLUTION
 
 
-def log_sigmoid(z):
-    r"""The logarithm of the sigmoid, accurate where the sigmoid itself underflows.
-
-    Parameters
-    ----------
-    z : array_like
-        Logits, any shape: each one binary logit.
-
-    Returns
-    -------
-    ndarray, same shape and float dtype as `z`
-        :math:`\log \sigma(z) = -\log(1 + e^{-z})`, always :math:`\le 0`.
-
-    Notes
-    -----
-    .. math:: \log \sigma(z) = \min(z, 0) - \log\left(1 + e^{-|z|}\right)
-
-    ``np.log(sigmoid(-1000))`` is ``log(0) = -inf``, but the true value is
-    -1000: the formula above never forms the tiny sigmoid, and ``log1p`` keeps
-    the digits of :math:`\log(1 + \text{small})`.
-
-    See Also
-    --------
-    scipy.special.log_expit : the anchor.
-    sigmoid
-
-    Examples
-    --------
-    >>> log_sigmoid([-1000.0, 0.0])
-    array([-1.00000000e+03, -6.93147181e-01])
-    """
-    ### BEGIN SOLUTION
-    z = as_float_array(z, "z")
-    return np.minimum(z, 0) - np.log1p(np.exp(-np.abs(z)))
-    ### END SOLUTION
-
-
 def softmax(z, axis=-1):
     r"""Turn logits into a probability distribution along `axis`.
 
@@ -130,6 +93,65 @@ def softmax(z, axis=-1):
     ### END SOLUTION
 
 
+def logsumexp(z, axis=-1, keepdims=False):
+    r"""The logarithm of the sum of exponentials, without overflow or lost digits.
+
+    Parameters
+    ----------
+    z : array_like
+        Logits, any shape; ``-inf`` entries contribute nothing.
+    axis : int, default -1
+        The axis to reduce.
+    keepdims : bool, default False
+        Keep the reduced axis with length one, for broadcasting against `z`.
+
+    Returns
+    -------
+    ndarray or scalar, float dtype of `z`
+        :math:`\log \sum_k e^{z_k}` along `axis`; ``-inf`` for a slice of ``-inf``
+        or an empty axis (the log of an empty sum), and `z` itself for a 0-d `z`.
+
+    Notes
+    -----
+    .. math:: \operatorname{logsumexp}(z) = z_j
+              + \operatorname{log1p}\Big(\sum_{k \ne j} e^{z_k - z_j}\Big),
+              \qquad j = \arg\max_k z_k
+
+    It lies between :math:`\max_k z_k` and :math:`\max_k z_k + \log C`.
+
+    The maximal term contributes exactly :math:`e^0 = 1`. Taking it out of the sum
+    and adding it back through ``log1p`` keeps full relative accuracy when the
+    other terms are tiny (``log(1 + 1e-20)`` would round to 0), as SciPy does.
+
+    See Also
+    --------
+    scipy.special.logsumexp : the anchor; also ``tf.reduce_logsumexp``.
+    log_softmax
+
+    Examples
+    --------
+    >>> logsumexp([1000.0, 1000.0])
+    np.float64(1000.6931471805599)
+    >>> logsumexp([[0.0, -np.inf]], keepdims=True)
+    array([[0.]])
+    """
+    ### BEGIN SOLUTION
+    z = as_float_array(z, "z")
+    if z.ndim == 0 or z.shape[axis] == 0:  # one term (log e^z = z), or none (log 0 = -inf)
+        return np.max(z, axis=axis if z.ndim else None, keepdims=keepdims, initial=-np.inf)[()]
+    j = np.argmax(z, axis=axis, keepdims=True)
+    top = np.take_along_axis(z, j, axis=axis)
+    # Shift by 0, not by the maximum, where it is infinite: never inf - inf. A gap
+    # wider than the largest float gives -inf, and exp(-inf) = 0 is the right term.
+    with np.errstate(over="ignore"):
+        others = z - np.where(np.isfinite(top), top, 0)
+    np.exp(others, out=others)  # in place: one temporary the size of z
+    np.put_along_axis(others, j, 0, axis=axis)  # the maximal term, exactly 1, is log1p's 1
+    out = top + np.log1p(others.sum(axis=axis, keepdims=True))
+    return out if keepdims else np.squeeze(out, axis=axis)[()]
+    ### END SOLUTION
+
+
 def log_softmax(z, axis=-1):
     r"""The logarithm of the softmax, computed directly and without overflow.
 
@@ -174,57 +196,38 @@ def log_softmax(z, axis=-1):
     ### END SOLUTION
 
 
-def logsumexp(z, axis=-1, keepdims=False):
-    r"""The logarithm of the sum of exponentials, without overflow or lost digits.
+def log_sigmoid(z):
+    r"""The logarithm of the sigmoid, accurate where the sigmoid itself underflows.
 
     Parameters
     ----------
     z : array_like
-        Logits, any shape; ``-inf`` entries contribute nothing.
-    axis : int, default -1
-        The axis to reduce.
-    keepdims : bool, default False
-        Keep the reduced axis with length one, for broadcasting against `z`.
+        Logits, any shape: each one binary logit.
 
     Returns
     -------
-    ndarray or scalar, float dtype of `z`
-        :math:`\log \sum_k e^{z_k}` along `axis`; ``-inf`` for a slice of ``-inf``.
+    ndarray, same shape and float dtype as `z`
+        :math:`\log \sigma(z) = -\log(1 + e^{-z})`, always :math:`\le 0`.
 
     Notes
     -----
-    .. math:: \operatorname{logsumexp}(z) = z_j
-              + \operatorname{log1p}\Big(\sum_{k \ne j} e^{z_k - z_j}\Big),
-              \qquad j = \arg\max_k z_k
+    .. math:: \log \sigma(z) = \min(z, 0) - \log\left(1 + e^{-|z|}\right)
 
-    It lies between :math:`\max_k z_k` and :math:`\max_k z_k + \log C`.
-
-    The maximal term contributes exactly :math:`e^0 = 1`. Taking it out of the sum
-    and adding it back through ``log1p`` keeps full relative accuracy when the
-    other terms are tiny (``log(1 + 1e-20)`` would round to 0), as SciPy does.
+    ``np.log(sigmoid(-1000))`` is ``log(0) = -inf``, but the true value is
+    -1000: the formula above never forms the tiny sigmoid, and ``log1p`` keeps
+    the digits of :math:`\log(1 + \text{small})`.
 
     See Also
     --------
-    scipy.special.logsumexp : the anchor; also ``tf.reduce_logsumexp``.
-    log_softmax
+    scipy.special.log_expit : the anchor.
+    sigmoid
 
     Examples
     --------
-    >>> logsumexp([1000.0, 1000.0])
-    np.float64(1000.6931471805599)
-    >>> logsumexp([[0.0, -np.inf]], keepdims=True)
-    array([[0.]])
+    >>> log_sigmoid([-1000.0, 0.0])
+    array([-1.00000000e+03, -6.93147181e-01])
     """
     ### BEGIN SOLUTION
     z = as_float_array(z, "z")
-    j = np.argmax(z, axis=axis, keepdims=True)
-    top = np.take_along_axis(z, j, axis=axis)
-    # Shift by 0, not by the maximum, where it is infinite: never inf - inf. A gap
-    # wider than the largest float gives -inf, and exp(-inf) = 0 is the right term.
-    with np.errstate(over="ignore"):
-        others = z - np.where(np.isfinite(top), top, 0)
-    np.exp(others, out=others)  # in place: one temporary the size of z
-    np.put_along_axis(others, j, 0, axis=axis)  # the maximal term, exactly 1, is log1p's 1
-    out = top + np.log1p(others.sum(axis=axis, keepdims=True))
-    return out if keepdims else np.squeeze(out, axis=axis)[()]
+    return np.minimum(z, 0) - np.log1p(np.exp(-np.abs(z)))
     ### END SOLUTION
