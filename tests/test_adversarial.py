@@ -8,7 +8,10 @@ graded together, with the sandbox active, and the tests check that:
 - nothing outside the students' own temporary folders changed: the repository, the
   course's source/, every submission as handed in, and everything of the canary's;
 - the gradebook agrees with checks.csv, and nobody's scores were written by a student;
-- no process a submission started outlives the batch.
+- no process a submission started outlives the batch;
+- a submission refused as a whole (a broken zip, a folder too deep or too big, a name
+  that is not a student id) is one row in submissions.csv and nothing else, and no CSV
+  cell can start a spreadsheet formula.
 """
 
 import csv
@@ -17,27 +20,50 @@ import os
 import sys
 
 import adversarial
+import pandas
 import psutil
 import pytest
 from adversarial import CANARY, CASES, FUNCTIONS
 from nbgrader.api import Gradebook
 
-from autograder import gradebook, grading, sandbox
+from autograder import gradebook, grading, report, sandbox
 from autograder.lessons import LESSONS, ROOT
 
 ASSIGNMENT = "lesson-02"
 # Seconds per cell: the hostile loops cost a few of these each, not a few times 30.
 CELL_TIMEOUT = 5
 POINTS = gradebook.points(LESSONS[1])
+GRADED = [case for case in CASES if not case.problem]
+REFUSED = [case for case in CASES if case.problem]
+CSVS = ("grades.csv", "checks.csv", "submissions.csv")
+
+
+def sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(2**20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def digests(folder, skip=("__pycache__", ".git", ".venv")):
-    """{relative path: sha256} of every file under `folder`."""
-    found = {}
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and not path.is_symlink() and not set(path.parts) & set(skip):
-            found[str(path.relative_to(folder))] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return found
+    """{relative path: sha256} of every file under `folder`.
+
+    An iterative walk: rglob and os.walk recurse once per level, and a case nests 2,200.
+    Past the system's path length nothing can be opened by path, so nothing is hashed.
+    """
+    found, pending = {}, [folder]
+    while pending:
+        try:
+            listing = list(os.scandir(pending.pop()))
+        except OSError:  # the path is too long
+            continue
+        for item in (item for item in listing if item.name not in skip):
+            if item.is_dir(follow_symlinks=False):
+                pending.append(item.path)
+            elif item.is_file(follow_symlinks=False):
+                found[os.path.relpath(item.path, folder)] = sha256(item.path)
+    return dict(sorted(found.items()))
 
 
 def protected(submissions, out):
@@ -94,9 +120,12 @@ def corpus(tmp_path_factory):
     options = {"lessons": [2], "cell_timeout": CELL_TIMEOUT, "say": quiet}
     assert grading.grade(submissions, out, students=[CANARY], **options) == 0
     before = protected(submissions, out)
-    hostile = [case.name for case in CASES]
+    hostile = [case.student for case in CASES]
     assert grading.grade(submissions, out, students=hostile, **options) == 0
-    return submissions, out, before
+    # A later run on the same OUT reads back what the batch wrote.
+    assert grading.grade(submissions, out, students=[adversarial.RERUN], **options) == 0
+    yield submissions, out, before
+    adversarial.unmake(submissions)
 
 
 def checks(out):
@@ -114,7 +143,7 @@ def test_the_sandbox_is_active_on_linux():
     assert sandbox.missing_protections() == expected
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+@pytest.mark.parametrize("case", GRADED, ids=lambda case: case.name)
 def test_each_case_ends_exactly_as_expected(corpus, case):
     _, out, _ = corpus
     rows = checks(out)
@@ -136,7 +165,7 @@ def test_the_grade_is_the_canary_s_less_the_targeted_functions(corpus):
     _, out, _ = corpus
     grades = {row["student_id"]: float(row["score"]) for row in read(out / "grades.csv")}
     canary = grades[CANARY]
-    for case in CASES:
+    for case in GRADED:
         lost = sum(POINTS[name] for name in FUNCTIONS if case.status(name) != "passed")
         if case.status("sigmoid") != "missing":
             # The written answer is graded by hand; none of these submissions has it yet.
@@ -153,7 +182,7 @@ def test_nothing_outside_the_students_folders_changed(corpus):
 def test_the_gradebook_holds_the_trusted_scores_and_nothing_else(corpus):
     _, out, _ = corpus
     rows = checks(out)
-    for case in CASES:
+    for case in GRADED:
         if case.status("sigmoid") == "missing":
             continue
         stored = scores(out, case.name)
@@ -166,3 +195,64 @@ def test_the_gradebook_holds_the_trusted_scores_and_nothing_else(corpus):
 
 def test_no_process_outlives_the_batch(corpus):
     assert sandbox_processes() == []
+
+
+@pytest.mark.parametrize("case", REFUSED, ids=lambda case: case.name)
+def test_each_refused_submission_is_one_row_and_nothing_else(corpus, case):
+    _, out, _ = corpus
+    rows = [row for row in read(out / "submissions.csv") if row["student_id"] == case.student]
+    assert [row["lesson"] for row in rows] == [""], case.threat
+    assert case.problem in rows[0]["problems"]
+    for name in ("grades.csv", "checks.csv"):
+        assert not [row for row in read(out / name) if row["student_id"] == case.student]
+    assert not (out / "unpacked" / case.student).exists()  # nothing of it was kept
+    assert not (out / "course" / "submitted" / case.student).exists()
+
+
+def test_a_rejected_entry_is_never_recorded_under_its_name(corpus):
+    _, out, _ = corpus
+    text = "".join((out / name).read_text(encoding="utf-8") for name in CSVS)
+    assert adversarial.FORMULA_FOLDER not in text
+
+
+def formula_starts(text):
+    """The parts of a cell that a spreadsheet splitting on , ; tab or a line would start
+    a cell with, and that begin a formula (OWASP: = + - @ tab carriage return)."""
+    for separator in ',;\t\r\n"':
+        text = text.replace(separator, "\n")
+    return [part for part in text.split("\n") if part.startswith(("=", "+", "-", "@"))]
+
+
+def test_no_csv_cell_can_start_a_formula(corpus):
+    _, out, _ = corpus
+    for name in CSVS:
+        for row in read(out / name):
+            for column, value in row.items():
+                if column not in report.NUMERIC:
+                    assert not formula_starts(value), (name, column, value)
+    message = checks(out)["formula-message", "softmax"]["message"]
+    assert "'=HYPERLINK(" in message and "'=1+1" in message  # shown, not run
+
+
+def test_the_csvs_read_the_same_in_csv_and_pandas(corpus):
+    _, out, _ = corpus
+    for name in CSVS:
+        frame = pandas.read_csv(out / name, dtype=str, keep_default_na=False)
+        assert frame.to_dict("records") == read(out / name), name
+    scores = pandas.read_csv(out / "checks.csv")["score"]
+    assert scores.dtype == "float64"  # numbers stay numbers
+
+
+def test_a_huge_message_is_capped_and_a_later_run_reads_it(corpus):
+    _, out, _ = corpus
+    row = checks(out)[adversarial.RERUN, "softmax"]
+    assert row["status"] == "error"
+    assert len(row["message"]) <= report.MAX_CELL
+    assert "truncated" in row["message"]
+
+
+def test_the_canary_keeps_full_marks(corpus):
+    _, out, _ = corpus
+    rows = [row for row in read(out / "checks.csv") if row["student_id"] == CANARY]
+    assert {row["status"] for row in rows} == {"passed"}
+    assert sum(float(row["score"]) for row in rows) == sum(POINTS[name] for name in FUNCTIONS)
