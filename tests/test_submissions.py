@@ -14,10 +14,10 @@ from adversarial import (
     FORMULA_FOLDER,
     corrupt,
     encrypt,
-    flatten,
     method,
     nested,
     sparse_helpers,
+    unnest,
     zipped,
 )
 
@@ -129,7 +129,7 @@ def test_a_deep_folder_is_refused_without_recursion(inbox, tmp_path):
     try:
         problem = only_problem(inbox, tmp_path)
     finally:
-        flatten(inbox / "zoe")
+        unnest(inbox / "zoe")
     assert (problem.student, problem.message) == ("zoe", "zoe is nested over 32 folders deep")
 
 
