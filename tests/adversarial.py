@@ -656,45 +656,38 @@ DIRECTORY = os.O_RDONLY | os.O_DIRECTORY
 
 
 def nested(folder, depth=DEPTH):
-    """Move the working copy to the bottom of `depth` folders named "d".
+    """Replace the working copy by `depth` empty folders, one inside the other: a wrapper
+    that unwrapping would descend until paths grow longer than the system allows.
 
-    Paths that deep are longer than the system allows, so each level is reached from
-    the one above it.
+    Each level is made from the one above it, where a path would be too long.
     """
-    top = os.open(folder, DIRECTORY)
-    inside = os.listdir(top)
-    level = os.dup(top)
+    shutil.rmtree(folder)
+    folder.mkdir()
+    level = os.open(folder, DIRECTORY)
     for _ in range(depth):
         os.mkdir("d", dir_fd=level)
         below = os.open("d", DIRECTORY, dir_fd=level)
         os.close(level)
         level = below
-    for name in inside:
-        os.rename(name, name, src_dir_fd=top, dst_dir_fd=level)
     os.close(level)
-    os.close(top)
 
 
 def unnest(folder):
-    """Undo `nested`: the working copy back on top, the empty folders removed bottom up.
+    """Remove what `nested` made, bottom up, each level from the one below it.
 
-    shutil.rmtree (and so pytest's clean-up) recurses once per level, past Python's limit.
+    shutil.rmtree, and so pytest's clean-up, recurses once per level: past Python's limit.
     """
-    top = os.open(folder, DIRECTORY)
-    level, depth = os.dup(top), 0
+    level, depth = os.open(folder, DIRECTORY), 0
     while "d" in os.listdir(level):
         below = os.open("d", DIRECTORY, dir_fd=level)
         os.close(level)
         level, depth = below, depth + 1
-    for name in os.listdir(level):
-        os.rename(name, name, src_dir_fd=level, dst_dir_fd=top)
     for _ in range(depth):
         above = os.open("..", DIRECTORY, dir_fd=level)
         os.close(level)
         os.rmdir("d", dir_fd=above)
         level = above
     os.close(level)
-    os.close(top)
 
 
 def sparse_helpers(folder):
@@ -738,7 +731,7 @@ ISSUE_11 = [
     ),
     Case(
         DEEP_CASE,
-        f"the working copy at the bottom of {DEPTH} nested folders",
+        f"a folder of {DEPTH} empty folders, one inside the other",
         nested,
         problem="nested over 32 folders deep",
     ),
@@ -773,7 +766,7 @@ CASES += ISSUE_11
 
 
 def unmake(submissions):
-    """Make what `make` wrote removable by shutil.rmtree (pytest cleans up with it)."""
+    """Make what `make` wrote removable by shutil.rmtree, which pytest cleans up with."""
     unnest(submissions / DEEP_CASE)
 
 

@@ -125,6 +125,7 @@ def test_a_zip_with_too_many_members_is_refused(inbox, tmp_path, monkeypatch):
 
 
 def test_a_deep_folder_is_refused_without_recursion(inbox, tmp_path):
+    """2,200 folders deep: deeper than a path may be long, and than Python may recurse."""
     nested(student(inbox, "zoe"))
     try:
         problem = only_problem(inbox, tmp_path)
