@@ -349,6 +349,29 @@ def not_graded(task, status, message):
     ]
 
 
+def failed(task, message):
+    """A lesson whose grading failed: an error for every function, the reason recorded."""
+    return Graded(task, not_graded(task, "error", message), message, problems=[message])
+
+
+def store(graded, gb, results):
+    """Store one lesson in the gradebook and in the rows; if the gradebook refuses it, the
+    rows say so and the gradebook is left as it was."""
+    try:
+        results.add_graded(graded, gb)
+    except Exception as exc:  # storing one submission must not stop the rest
+        gb.db.rollback()  # whatever of it was half-written
+        error = failed(graded.task, f"its scores could not be stored: {type(exc).__name__}: {exc}")
+        results.add(
+            error.task,
+            error.checks,
+            gb,
+            stored=False,
+            notebook_run=error.notebook_run,
+            problems=error.problems,
+        )
+
+
 def run_pool(tasks, workers, start, on_done):
     """Grade tasks in worker processes; a worker that dies costs a retry, not the batch."""
     remaining, tries = list(tasks), dict.fromkeys(tasks, 0)
@@ -359,15 +382,35 @@ def run_pool(tasks, workers, start, on_done):
             for future in as_completed(futures):
                 task = futures[future]
                 try:
-                    on_done(future.result())
+                    graded = future.result()
                 except BrokenProcessPool:
                     tries[task] += 1
                     if tries[task] < 2:
                         remaining.append(task)
-                    else:
-                        message = "grading crashed twice on this submission"
-                        checks = not_graded(task, "error", message)
-                        on_done(Graded(task, checks, message, problems=[message]))
+                        continue
+                    graded = failed(task, "grading crashed twice on this submission")
+                except Exception as exc:  # one submission's failure in a worker is its own
+                    graded = failed(task, f"grading failed: {type(exc).__name__}: {exc}")
+                on_done(graded)
+
+
+def admit(work, task, course, gb, results):
+    """Stage one lesson's work for grading (True), or record why there is nothing to grade."""
+    if work.notebook is None:
+        message = f"{task.assignment} was not submitted: no {work.lesson.slug}.ipynb"
+        with suppress(gradebook.MissingEntry):
+            gb.remove_submission(task.assignment, task.student)
+        results.add(task, not_graded(task, "missing", message), gb, stored=False)
+        return False
+    skipped = stage(work, course)
+    if skipped:
+        message = f"not a regular file, not copied: {', '.join(skipped)}"
+        results.problems.append(Problem(task.student, task.assignment, message))
+    if work.helpers is None:
+        checks = not_graded(task, "missing", "no helpers/ folder in the submission")
+        results.add(task, checks, gb, notebook_run="not run: no helpers/")
+        return False
+    return True
 
 
 def choose_seed(out, seed):
@@ -420,25 +463,12 @@ def grade(
         tasks = []
         for work in (w for w in works if w.lesson.number in numbers):
             task = Task(work.student, work.lesson.number, work.source.name)
-            if work.notebook is None:
-                message = f"{task.assignment} was not submitted: no {work.lesson.slug}.ipynb"
-                with suppress(gradebook.MissingEntry):
-                    gb.remove_submission(task.assignment, task.student)
-                results.add(task, not_graded(task, "missing", message), gb, stored=False)
-                continue
             try:
-                skipped = stage(work, course)
-            except (ValueError, OSError) as exc:
-                results.problems.append(Problem(task.student, task.assignment, str(exc)))
-                continue
-            if skipped:
-                message = f"not a regular file, not copied: {', '.join(skipped)}"
-                results.problems.append(Problem(task.student, task.assignment, message))
-            if work.helpers is None:
-                checks = not_graded(task, "missing", "no helpers/ folder in the submission")
-                results.add(task, checks, gb, notebook_run="not run: no helpers/")
-                continue
-            tasks.append(task)
+                if admit(work, task, course, gb, results):
+                    tasks.append(task)
+            except Exception as exc:  # whatever one submission holds, it costs that lesson
+                reason = f"{exc}" if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
+                store(failed(task, f"it could not be staged: {reason}"), gb, results)
         # The run's temp folder: the workers' own are inside, and it goes with the run.
         temp = tempfile.mkdtemp(prefix="course-grade-")
         start = (course, template, out, seed, cell_timeout, limits or {}, temp)
@@ -446,7 +476,7 @@ def grade(
             with report.progress(len(tasks), say) as advance:
 
                 def done(graded):
-                    results.add_graded(graded, gb)
+                    store(graded, gb, results)
                     advance(f"{graded.task.student} {graded.task.assignment}")
 
                 order = sorted(tasks, key=lambda t: -t.number)

@@ -6,10 +6,15 @@ where the work came from, which code was graded (a digest of the helpers files),
 seed, how the notebook ran and what went wrong. A run rewrites only the rows in its
 scope (its lessons, and its student with ``--student``), so re-running is idempotent
 and re-grading one student leaves everyone else's rows as they were.
+
+Every cell is hostile data on its way to a spreadsheet (see :func:`safe_cell`): printable,
+capped at :data:`MAX_CELL` characters, and never the start of a formula. Every CSV an
+earlier run wrote reads back, however large its cells.
 """
 
 import csv
 import json
+import re
 import statistics
 from collections import defaultdict
 from contextlib import contextmanager
@@ -18,6 +23,7 @@ from dataclasses import astuple, dataclass, field
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from . import gradebook
 
@@ -37,6 +43,19 @@ SUBMISSIONS = (
 FAULTS = ("error", "timeout", "missing", "tamper_suspect")
 BINS = 5  # the distribution's bins: 0-20%, ..., 80-100%
 BARS = " ▁▂▃▄▅▆▇█"
+# OWASP's CSV-injection rule: a spreadsheet runs a cell that begins with one of = + - @,
+# a tab or a carriage return as a formula. Such a cell is written with a single quote in
+# front ("'=SUM(A1)"), which spreadsheets show as text. A spreadsheet that splits lines on
+# ";" or a tab (as many locales do), or misreads quotes, could start a cell inside one of
+# ours, so the same holds after a comma, semicolon, tab, line break or double quote.
+FORMULA = re.compile(r"""(^|[,;\t\r\n"])(?=[=+\-@\t\r])""")
+# Numbers stay numbers: a negative score is a number, not a formula.
+NUMERIC = ("score", "max_score", "seed")
+NUMBER = re.compile(r"-?(\d+(\.\d*)?(e[+-]?\d+)?|inf)|nan")
+MAX_CELL = 2000  # characters: a message for a person, not a log
+TRUNCATED = "…(truncated)"
+FIELD_LIMIT = 2**31 - 1  # csv's own cap on a cell read back (128 kB) is lifted to this
+REJECTED = "rejected-entry-"  # the id of a SUBMISSIONS entry that is no student's
 
 
 @dataclass(frozen=True)
@@ -71,6 +90,8 @@ class Scope:
     students: set = field(default_factory=set)
 
     def covers(self, row):
+        if row["student_id"].startswith(REJECTED):  # every run lists SUBMISSIONS afresh
+            return True
         lesson_ok = row["lesson"] in self.lessons or row["lesson"] == ""
         return lesson_ok and (not self.students or row["student_id"] in self.students)
 
@@ -143,18 +164,44 @@ class Results:
         (out / "run.json").write_text(json.dumps({"seed": self.seed}, indent=1) + "\n")
 
 
+def shorten(text, limit, mark):
+    return text if len(text) <= limit else text[: limit - len(mark)] + mark
+
+
+def printable(text, limit=MAX_CELL, mark=TRUNCATED):
+    """`text` cut to `limit` characters, ending in `mark` if it was longer, with control
+    and invisible characters (escapes, bidi overrides, NULs) replaced."""
+    head = text[: limit + 1]  # enough to tell whether it was longer
+    return shorten(
+        "".join(c if c.isprintable() or c in "\n\t" else "\ufffd" for c in head), limit, mark
+    )
+
+
+def safe_cell(field, value):
+    """A CSV cell that a spreadsheet shows as written and never runs (see FORMULA).
+
+    Idempotent, so the rows a run keeps from an earlier one are written back unchanged.
+    """
+    text = str(value)
+    if field in NUMERIC and NUMBER.fullmatch(text):
+        return text
+    return shorten(FORMULA.sub(r"\1'", printable(text)), MAX_CELL, TRUNCATED)
+
+
 def read_csv(path):
     if not path.exists():
         return []
-    with path.open(newline="") as f:
+    csv.field_size_limit(FIELD_LIMIT)  # an earlier version wrote cells of any size
+    with path.open(newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
 
 
 def update_csv(path, fields, rows, scope):
     """Replace the rows in scope by `rows`; keep the others; sort for stable diffs."""
     kept = [row for row in read_csv(path) if not scope.covers(row)]
-    merged = sorted(kept + rows, key=lambda r: tuple(r.get(name, "") for name in fields[:3]))
-    with path.open("w", newline="") as f:
+    safe = [{name: safe_cell(name, row.get(name) or "") for name in fields} for row in kept + rows]
+    merged = sorted(safe, key=lambda r: tuple(r[name] for name in fields[:3]))
+    with path.open("w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fields)
         writer.writeheader()
         writer.writerows(merged)
@@ -215,7 +262,8 @@ def summary(out, say=print):
         for name in ("student", "lesson", "problem"):
             listing.add_column(name, overflow="fold")
         for (student, lesson), problems in sorted(found.items()):
-            listing.add_row(student, lesson or "-", "\n".join(problems))
+            # Text, not markup: a student's "[/bold]" or "[link=...]" is shown as typed.
+            listing.add_row(Text(student), Text(lesson or "-"), Text("\n".join(problems)))
         console.print(listing)
     else:
         say("No problem submissions.")

@@ -8,25 +8,45 @@
   (the repository's layout), ``lesson-0N/`` folders (a release's layout), or the
   notebooks beside ``helpers/``.
 
-A folder or zip wrapped in extra top-level folders is unwrapped. Anything that cannot
-be read (a zip that is not a zip, an empty folder, an unsafe archive) is recorded as a
-:class:`Problem` and skipped; nothing here is fatal to the batch.
+A folder or zip wrapped in extra top-level folders is unwrapped. Everything here is
+hostile data: a zip is unpacked as it streams, within limits it cannot lie about (bytes
+written, not the sizes its headers declare), and a folder is held to the same limits,
+measured with ``lstat`` before anything of it is read; links are never followed.
+Anything that cannot be read is recorded as a :class:`Problem` for that entry alone, an
+entry whose name is not a student id under a label derived from it, never the name
+itself; nothing here is fatal to the batch.
 """
 
+import hashlib
+import lzma
+import os
 import re
 import shutil
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .lessons import LESSONS
 from .release import ASSIGNMENT
+from .report import REJECTED, printable
 
-STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]*")
+# A student id names a folder in nbgrader's tree, a gradebook row, a URL in the
+# formgrader and a CSV cell: ASCII letters or digits at both ends (so never a hidden
+# file, "..", a glob or a formula), a few separators inside, short enough for any
+# filesystem and for nbgrader's 128-character id column.
+STUDENT_ID = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._@+-]{0,62}[A-Za-z0-9])?")
 JUNK = {"__MACOSX", ".DS_Store", "Thumbs.db", "desktop.ini"}  # what archivers and OSes add
-MAX_UNPACKED = 256 * 2**20  # bytes per student: the course's files are well under 5 MB
-MAX_MEMBERS = 10_000
+# The limits of one submission, zip or folder. The course's files are well under 5 MB,
+# about 40 of them, 3 folders deep; an LMS wraps them in a few more folders.
+MAX_UNPACKED = 256 * 2**20  # bytes, counted as written (a zip) or by apparent size (a folder)
+MAX_MEMBERS = 10_000  # files, folders and links
+MAX_DEPTH = 32  # folders
+MAX_RATIO = 100  # a zip unpacking to more than this times its own size is a bomb
+CHUNK = 2**20  # bytes decompressed at a time
+# Broken compressed data, as zipfile and the decompressors report it.
+CORRUPT = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError)
 
 
 @dataclass(frozen=True)
@@ -45,6 +65,39 @@ class Problem:
     student: str
     lesson: str  # an assignment name, or "" for the whole submission
     message: str
+
+
+class Budget:
+    """What one submission may hold, spent as it is read: entries, depth and bytes."""
+
+    def __init__(self, name, max_bytes=MAX_UNPACKED, too_big=""):
+        self.name, self.max_bytes = name, max_bytes
+        self.too_big = too_big or f"{name} holds over {max_bytes // 2**20} MB"
+        self.entries = self.bytes = 0
+
+    def enter(self, depth):
+        """Count one file, folder or link, `depth` folders down."""
+        self.entries += 1
+        if self.entries > MAX_MEMBERS:
+            raise ValueError(f"{self.name} holds over {MAX_MEMBERS:,} files and folders")
+        if depth > MAX_DEPTH:
+            raise ValueError(f"{self.name} is nested over {MAX_DEPTH} folders deep")
+
+    def spend(self, size):
+        self.bytes += size
+        if self.bytes > self.max_bytes:
+            raise ValueError(self.too_big)
+
+
+def rejected_label(name):
+    """The id a rejected entry is recorded under: derived from its name, never the name."""
+    digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()
+    return f"{REJECTED}{digest[:12]}"
+
+
+def describe(name):
+    """A raw entry or member name as a person may read it: printable, short, quoted."""
+    return f'"{printable(name, limit=60, mark="…")}"'
 
 
 def entries(folder):
@@ -70,34 +123,101 @@ def unwrap(folder):
     return folder
 
 
-def unsafe_member(info):
-    """Why a zip member must not be extracted, or None."""
+def measure(folder):
+    """Refuse a folder submission over a zip's limits, before anything of it is read.
+
+    An iterative walk with ``lstat``: a link or a special file counts as an entry and is
+    never followed (staging copies regular files only), and a sparse file counts by the
+    size a copy of it would take.
+    """
+    budget = Budget(folder.name)
+    pending = [(folder, 0)]
+    while pending:
+        path, depth = pending.pop()
+        with os.scandir(path) as listing:
+            for item in listing:
+                budget.enter(depth + 1)
+                if item.is_dir(follow_symlinks=False):
+                    pending.append((item.path, depth + 1))
+                elif item.is_file(follow_symlinks=False):
+                    budget.spend(item.stat(follow_symlinks=False).st_size)
+
+
+def member_parts(archive, info, budget):
+    """The path parts of a zip member, once it is known to be safe to write."""
     path = PurePosixPath(info.filename.replace("\\", "/"))
+    where = f"{archive.name} is not safe to unpack"
     if path.is_absolute() or ".." in path.parts:
-        return f"it holds a path outside the archive ({info.filename})"
+        raise ValueError(
+            f"{where}: it holds a path outside the archive ({describe(info.filename)})"
+        )
     if stat.S_ISLNK(info.external_attr >> 16):
-        return f"it holds a symbolic link ({info.filename})"
-    return None
+        raise ValueError(f"{where}: it holds a symbolic link ({describe(info.filename)})")
+    if info.flag_bits & 0x1:
+        raise ValueError(f"{archive.name} is encrypted: ask for it again without a password")
+    budget.enter(len(path.parts))
+    return path.parts
+
+
+def extract(zipped, info, target, budget):
+    """Write one member, counting the bytes as they come out: its header may lie."""
+    if info.is_dir():
+        target.mkdir(parents=True, exist_ok=True)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipped.open(info) as source, target.open("xb") as sink:  # "x": never through a link
+        while chunk := source.read(CHUNK):
+            budget.spend(len(chunk))
+            sink.write(chunk)
+
+
+def zip_budget(archive):
+    size = archive.stat().st_size
+    if size > MAX_UNPACKED:
+        raise ValueError(f"{archive.name} is over {MAX_UNPACKED // 2**20} MB")
+    if MAX_RATIO * size < MAX_UNPACKED:
+        bomb = f"{archive.name} unpacks to over {MAX_RATIO} times its own size: a zip bomb"
+        return Budget(archive.name, MAX_RATIO * size, bomb)
+    too_big = f"{archive.name} unpacks to over {MAX_UNPACKED // 2**20} MB"
+    return Budget(archive.name, MAX_UNPACKED, too_big)
+
+
+def extract_all(archive, destination):
+    budget = zip_budget(archive)
+    try:
+        zipped = zipfile.ZipFile(archive)
+    except (zipfile.BadZipFile, EOFError) as exc:
+        raise ValueError(f"{archive.name} is not a valid zip file ({exc})") from None
+    with zipped:
+        members = [(info, member_parts(archive, info, budget)) for info in zipped.infolist()]
+        destination.mkdir(parents=True)
+        for info, parts in members:
+            try:
+                extract(zipped, info, destination.joinpath(*parts), budget)
+            except NotImplementedError:
+                method = zipfile.compressor_names.get(info.compress_type, "unknown")
+                raise ValueError(
+                    f"{archive.name} uses a compression method this grader cannot read "
+                    f"({info.compress_type}: {method}): ask for a standard zip"
+                ) from None
+            except CORRUPT as exc:
+                raise ValueError(
+                    f"{archive.name} is corrupt: {describe(info.filename)} cannot be "
+                    f"unpacked ({exc})"
+                ) from None
 
 
 def unpack(archive, destination):
-    """Extract a student's zip safely; raise ValueError naming what is wrong with it."""
+    """Extract a student's zip safely; raise ValueError naming what is wrong with it.
+
+    Nothing of a refused zip is left behind.
+    """
+    shutil.rmtree(destination, ignore_errors=True)
     try:
-        with zipfile.ZipFile(archive) as zipped:
-            members = zipped.infolist()
-            if len(members) > MAX_MEMBERS:
-                raise ValueError(f"{archive.name} holds {len(members)} files, over {MAX_MEMBERS}")
-            if sum(m.file_size for m in members) > MAX_UNPACKED:
-                raise ValueError(f"{archive.name} unpacks to over {MAX_UNPACKED // 2**20} MB")
-            for member in members:
-                reason = unsafe_member(member)
-                if reason:
-                    raise ValueError(f"{archive.name} is not safe to unpack: {reason}")
-            if destination.exists():
-                shutil.rmtree(destination)
-            zipped.extractall(destination)
-    except (zipfile.BadZipFile, EOFError) as exc:
-        raise ValueError(f"{archive.name} is not a valid zip file ({exc})") from None
+        extract_all(archive, destination)
+    except BaseException:
+        shutil.rmtree(destination, ignore_errors=True)
+        raise
     return destination
 
 
@@ -128,51 +248,67 @@ def lesson_files(root, lesson):
     return find_notebook(notebooks, lesson), helpers
 
 
-def student_of(entry):
-    """The student id an entry is named by, or a Problem."""
-    if entry.is_symlink():
-        return Problem(entry.name, "", f"{entry.name} is a symbolic link; not followed")
-    if entry.is_file() and entry.suffix.lower() != ".zip":
-        return Problem(entry.stem, "", f"{entry.name} is neither a folder nor a .zip")
-    student = entry.stem if entry.is_file() else entry.name
+def student_id(entry):
+    """The student id an entry is named by; ValueError if it is not a student's entry."""
+    mode = entry.lstat().st_mode
+    if stat.S_ISLNK(mode):
+        raise ValueError(f"entry {describe(entry.name)} is a symbolic link; not followed")
+    if stat.S_ISREG(mode) and entry.suffix.lower() == ".zip":
+        student = entry.stem
+    elif stat.S_ISDIR(mode):
+        student = entry.name
+    else:
+        raise ValueError(f"entry {describe(entry.name)} is neither a folder nor a .zip")
     if not STUDENT_ID.fullmatch(student):
-        return Problem(
-            student,
-            "",
-            f"{entry.name}: a student id may hold only letters, digits and . _ @ + -; rename it",
+        raise ValueError(
+            f"entry {describe(entry.name)} is not named by a student id (up to 64 letters, "
+            "digits and . _ @ + -, a letter or digit at each end); rename it"
         )
     return student
 
 
+def works_of(student, entry, unpack_dir):
+    """Every lesson's Work in one student's entry; ValueError if it cannot be used."""
+    if entry.is_dir():
+        measure(entry)
+        folder = entry
+    else:
+        folder = unpack(entry, unpack_dir / student)
+    root = unwrap(folder)
+    if not entries(root):
+        raise ValueError(f"{entry.name} is empty")
+    return [Work(student, lesson, *lesson_files(root, lesson), entry) for lesson in LESSONS]
+
+
+def explain(entry, exc):
+    """What went wrong with an entry, for the instructor."""
+    if isinstance(exc, ValueError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"{describe(entry.name)} could not be read: {exc.strerror or exc}"
+    return f"{describe(entry.name)} could not be read ({type(exc).__name__}: {exc})"
+
+
 def discover(submissions, unpack_dir, students=None):
-    """([Work], [Problem]) for every student in `submissions` (or only `students`)."""
+    """([Work], [Problem]) for every student in `submissions` (or only `students`).
+
+    Entries that are not a student's are always listed: their rows belong to no student.
+    """
     submissions, unpack_dir = Path(submissions), Path(unpack_dir)
     if not submissions.is_dir():
         raise ValueError(f"{submissions} is not a folder of submissions")
     found, problems, seen = [], [], {}
     for entry in entries(submissions):
-        student = student_of(entry)
-        if isinstance(student, Problem):
-            problems.append(student)
-            continue
-        if students and student not in students:
-            continue
-        if student in seen:
-            problems.append(
-                Problem(student, "", f"{entry.name} and {seen[student]} both claim {student}")
-            )
-            continue
-        seen[student] = entry.name
+        student = rejected_label(entry.name)  # until the entry proves to be a student's
         try:
-            folder = unpack(entry, unpack_dir / student) if entry.is_file() else entry
-        except (ValueError, OSError) as exc:
-            problems.append(Problem(student, "", str(exc)))
-            continue
-        root = unwrap(folder)
-        if not entries(root):
-            problems.append(Problem(student, "", f"{entry.name} is empty"))
-            continue
-        for lesson in LESSONS:
-            notebook, helpers = lesson_files(root, lesson)
-            found.append(Work(student, lesson, notebook, helpers, entry))
+            student = student_id(entry)
+            if students and student not in students:
+                continue
+            # Two entries whose ids differ only in case would share one folder on macOS.
+            if student.casefold() in seen:
+                raise ValueError(f"{entry.name} and {seen[student.casefold()]} both claim it")
+            seen[student.casefold()] = entry.name
+            found += works_of(student, entry, unpack_dir)
+        except Exception as exc:  # whatever one entry holds, it costs that entry alone
+            problems.append(Problem(student, "", explain(entry, exc)))
     return found, problems

@@ -10,7 +10,10 @@ graded together, with the sandbox active, and the tests check that:
   private bait file outside the course that kernels aim links at;
 - the gradebook agrees with checks.csv, and nobody's scores were written by a student;
 - no process a submission started outlives the batch, and nothing of the run is left
-  in the temp folder.
+  in the temp folder;
+- a submission refused as a whole (a broken zip, a folder too deep or too big, a name
+  that is not a student id) is one row in submissions.csv and nothing else, and no CSV
+  cell can start a spreadsheet formula.
 """
 
 import csv
@@ -22,12 +25,13 @@ import sys
 import tempfile
 
 import adversarial
+import pandas
 import psutil
 import pytest
 from adversarial import CANARY, CASES, FUNCTIONS
 from nbgrader.api import Gradebook
 
-from autograder import gradebook, grading, sandbox
+from autograder import gradebook, grading, report, sandbox
 from autograder.lessons import LESSONS, ROOT
 
 ASSIGNMENT = "lesson-02"
@@ -35,15 +39,37 @@ ASSIGNMENT = "lesson-02"
 CELL_TIMEOUT = 5
 POINTS = gradebook.points(LESSONS[1])
 BAIT = b"private: the bait some kernels aim links at, never to be read or changed\n"
+GRADED = [case for case in CASES if not case.refused]
+REFUSED = [case for case in CASES if case.refused]
+CSVS = ("grades.csv", "checks.csv", "submissions.csv")
+
+
+def sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(2**20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def digests(folder, skip=("__pycache__", ".git", ".venv")):
-    """{relative path: sha256} of every file under `folder`."""
-    found = {}
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and not path.is_symlink() and not set(path.parts) & set(skip):
-            found[str(path.relative_to(folder))] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return found
+    """{relative path: sha256} of every file under `folder`.
+
+    An iterative walk: rglob and os.walk recurse once per level, and a case nests 2,200.
+    Past the system's path length nothing can be opened by path, so nothing is hashed.
+    """
+    found, pending = {}, [folder]
+    while pending:
+        try:
+            listing = list(os.scandir(pending.pop()))
+        except OSError:  # the path is too long
+            continue
+        for item in (item for item in listing if item.name not in skip):
+            if item.is_dir(follow_symlinks=False):
+                pending.append(item.path)
+            elif item.is_file(follow_symlinks=False):
+                found[os.path.relpath(item.path, folder)] = sha256(item.path)
+    return dict(sorted(found.items()))
 
 
 def protected(submissions, out, bait):
@@ -110,10 +136,16 @@ def corpus(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TMPDIR", str(temp))
         patch.setattr(tempfile, "tempdir", str(temp))
-        assert grading.grade(submissions, out, students=[CANARY], **options) == 0
-        before = protected(submissions, out, bait)
-        hostile = [case.name for case in CASES]
-        assert grading.grade(submissions, out, students=hostile, **options) == 0
+        try:
+            assert grading.grade(submissions, out, students=[CANARY], **options) == 0
+            before = protected(submissions, out, bait)
+            hostile = [case.student for case in CASES]
+            assert grading.grade(submissions, out, students=hostile, **options) == 0
+            # A later run on the same OUT reads back what the batch wrote.
+            rerun = [adversarial.RERUN]
+            assert grading.grade(submissions, out, students=rerun, **options) == 0
+        finally:
+            adversarial.unmake(submissions)  # the deep folder, which holds no file to compare
     return submissions, out, before, bait, sorted(temp.iterdir())
 
 
@@ -132,7 +164,7 @@ def test_the_sandbox_is_active_on_linux():
     assert sandbox.missing_protections() == expected
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+@pytest.mark.parametrize("case", GRADED, ids=lambda case: case.name)
 def test_each_case_ends_exactly_as_expected(corpus, case):
     _, out, *_ = corpus
     rows = checks(out)
@@ -154,7 +186,7 @@ def test_the_grade_is_the_canary_s_less_the_targeted_functions(corpus):
     _, out, *_ = corpus
     grades = {row["student_id"]: float(row["score"]) for row in read(out / "grades.csv")}
     canary = grades[CANARY]
-    for case in CASES:
+    for case in GRADED:
         lost = sum(POINTS[name] for name in FUNCTIONS if case.status(name) != "passed")
         if case.status("sigmoid") != "missing":
             # The written answer is graded by hand; none of these submissions has it yet.
@@ -171,7 +203,7 @@ def test_nothing_outside_the_students_folders_changed(corpus):
 def test_the_gradebook_holds_the_trusted_scores_and_nothing_else(corpus):
     _, out, *_ = corpus
     rows = checks(out)
-    for case in CASES:
+    for case in GRADED:
         if case.status("sigmoid") == "missing":
             continue
         stored = scores(out, case.name)
@@ -224,3 +256,66 @@ def test_the_kernels_folders_hold_only_what_nbgrader_wrote(corpus):
 def test_nothing_of_the_run_is_left_in_the_temp_folder(corpus):
     *_, left = corpus
     assert left == []
+
+
+@pytest.mark.parametrize("case", REFUSED, ids=lambda case: case.name)
+def test_each_refused_submission_is_one_row_and_nothing_else(corpus, case):
+    _, out, *_ = corpus
+    rows = [row for row in read(out / "submissions.csv") if row["student_id"] == case.student]
+    assert [row["lesson"] for row in rows] == [""], case.threat
+    assert case.refused in rows[0]["problems"]
+    for name in ("grades.csv", "checks.csv"):
+        assert not [row for row in read(out / name) if row["student_id"] == case.student]
+    assert not (out / "unpacked" / case.student).exists()  # nothing of it was kept
+    assert not (out / "course" / "submitted" / case.student).exists()
+
+
+def test_a_rejected_entry_is_never_recorded_under_its_name(corpus):
+    _, out, *_ = corpus
+    text = "".join((out / name).read_text(encoding="utf-8") for name in CSVS)
+    assert adversarial.FORMULA_FOLDER not in text
+
+
+def formula_starts(text):
+    """The parts of a cell that a spreadsheet splitting on , ; tab or a line would start
+    a cell with, and that begin a formula (OWASP: = + - @ tab carriage return)."""
+    for separator in ',;\t\r\n"':
+        text = text.replace(separator, "\n")
+    return [part for part in text.split("\n") if part.startswith(("=", "+", "-", "@"))]
+
+
+def test_no_csv_cell_can_start_a_formula(corpus):
+    _, out, *_ = corpus
+    for name in CSVS:
+        for row in read(out / name):
+            for column, value in row.items():
+                if column not in report.NUMERIC:
+                    assert not formula_starts(value), (name, column, value)
+    message = checks(out)["formula-message", "softmax"]["message"]
+    # Shown in full; the formulas after ";" and a line break cannot start a cell.
+    assert adversarial.HYPERLINK in message
+    assert ";'=1+1\n'-2+3,'@SUM(A1)" in message
+
+
+def test_the_csvs_read_the_same_in_csv_and_pandas(corpus):
+    _, out, *_ = corpus
+    for name in CSVS:
+        frame = pandas.read_csv(out / name, dtype=str, keep_default_na=False)
+        assert frame.to_dict("records") == read(out / name), name
+    for name, column in (("checks.csv", "score"), ("grades.csv", "max_score")):
+        assert pandas.api.types.is_numeric_dtype(pandas.read_csv(out / name)[column])
+
+
+def test_a_huge_message_is_capped_and_a_later_run_reads_it(corpus):
+    _, out, *_ = corpus
+    row = checks(out)[adversarial.RERUN, "softmax"]
+    assert row["status"] == "error"
+    assert len(row["message"]) <= report.MAX_CELL
+    assert "truncated" in row["message"]
+
+
+def test_the_canary_keeps_full_marks(corpus):
+    _, out, *_ = corpus
+    rows = [row for row in read(out / "checks.csv") if row["student_id"] == CANARY]
+    assert {row["status"] for row in rows} == {"passed"}
+    assert sum(float(row["score"]) for row in rows) == sum(POINTS[name] for name in FUNCTIONS)

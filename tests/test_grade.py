@@ -18,7 +18,7 @@ from nbgrader.api import Gradebook
 from autograder import cli, demo, gradebook, grading
 from autograder.lessons import LESSONS
 from autograder.release import ASSIGNMENT
-from autograder.submissions import discover
+from autograder.submissions import discover, rejected_label
 
 FUNCTIONS = {ASSIGNMENT.format(lesson.number): lesson.functions for lesson in LESSONS}
 POINTS = {ASSIGNMENT.format(lesson.number): gradebook.points(lesson) for lesson in LESSONS}
@@ -257,12 +257,16 @@ def test_malformed_entries_are_recorded_and_skipped(graded, tmp_path):
     }
     assert "not a valid zip file" in problems["notzip", ""]
     assert "is empty" in problems["empty", ""]
-    assert "rename it" in problems["bad name", ""]
+    assert "rename it" in problems[rejected_label("bad name"), ""]
     assert "not a valid notebook" in problems["broken", "lesson-01"]
     assert "outside the archive" in problems["escape", ""]
     assert not (tmp_path / "outside.txt").exists()
-    graded_students = {r["student_id"] for r in read(out / "grades.csv")}
-    assert graded_students == {"ivy"}
+    # A lesson that cannot be staged is an error for each function, not a gap.
+    broken = checks_of(out, "broken")
+    assert {row["status"] for row in broken.values()} == {"error"}
+    assert all("not a valid notebook" in row["message"] for row in broken.values())
+    grades = {r["student_id"]: float(r["score"]) for r in read(out / "grades.csv")}
+    assert grades == {"ivy": grades["ivy"], "broken": 0.0}
 
 
 def test_links_in_a_submission_are_not_followed(graded, tmp_path):
