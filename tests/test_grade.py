@@ -157,7 +157,7 @@ def test_copies_of_the_reference_are_flagged_for_the_instructor(graded):
         assert flags[lesson, "ada", "hana"]["functions"].split() == FUNCTIONS[lesson]
     # ivy filled in nothing: stubs are never similar.
     assert not any("ivy" in key for key in flags)
-    # chloe swapped kl_divergence's arguments: she shares only js_divergence of lesson 4.
+    # chloe swapped kl_divergence's arguments: lesson 4 shares too few functions to flag.
     assert ("lesson-04", "(reference)", "chloe") not in flags
 
 

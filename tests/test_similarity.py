@@ -10,7 +10,7 @@ from autograder.demo import reference_helpers
 from autograder.lessons import LESSONS, ROOT
 from autograder.release import ASSIGNMENT
 
-LESSON = LESSONS[3]  # KL divergence: two graded functions, kl_divergence and js_divergence
+LESSON = LESSONS[3]  # KL divergence: kl_divergence, js_divergence, mutual_information
 MODULE = f"{LESSON.module}.py"
 ASSIGNED = ASSIGNMENT.format(LESSON.number)
 
@@ -29,6 +29,12 @@ def kl_divergence(p, q, axis=-1, base=None):
 def js_divergence(p, q, axis=-1, base=None):
     m = (np.asarray(p) + np.asarray(q)) / 2
     return (kl_divergence(p, m, axis, base) + kl_divergence(q, m, axis, base)) / 2
+
+
+def mutual_information(p_xy, base=None):
+    p_xy = np.asarray(p_xy)
+    outer = p_xy.sum(axis=1, keepdims=True) * p_xy.sum(axis=0, keepdims=True)
+    return kl_divergence(p_xy.ravel(), outer.ravel(), base=base)
 '''
 # The same code, variables renamed and reformatted, docstring changed.
 RENAMED = '''\
@@ -46,6 +52,12 @@ def kl_divergence(a, b, axis=-1, base=None):
 def js_divergence(a, b, axis=-1, base=None):
     mid = (np.asarray(a) + np.asarray(b)) / 2
     return (kl_divergence(a, mid, axis, base) + kl_divergence(b, mid, axis, base)) / 2
+
+
+def mutual_information(joint, base=None):
+    joint = np.asarray(joint)
+    product = joint.sum(axis=1, keepdims=True) * joint.sum(axis=0, keepdims=True)
+    return kl_divergence(joint.ravel(), product.ravel(), base=base)
 '''
 # Written differently: another algorithm for both functions.
 DIFFERENT = """\
@@ -89,7 +101,7 @@ def test_an_identical_copy_is_flagged_as_identical(course):
     stage(course, "bob", OWN)
     flag = flags_between(course)["amy", "bob"]
     assert flag.kind == "identical"
-    assert flag.functions == ("kl_divergence", "js_divergence")
+    assert flag.functions == ("kl_divergence", "js_divergence", "mutual_information")
 
 
 def test_renamed_variables_and_new_formatting_do_not_hide_a_copy(course):
@@ -112,7 +124,7 @@ def test_stubs_are_never_similar(course):
 
 
 def test_one_shared_function_is_not_enough(course):
-    half = OWN.split("def js_divergence")[0] + DIFFERENT.split("\n\n\n")[-1]
+    half = OWN.split("def js_divergence")[0] + DIFFERENT.split("\n\n\n", 2)[-1]
     stage(course, "amy", OWN)
     stage(course, "bob", half)
     assert ("amy", "bob") not in flags_between(course)
