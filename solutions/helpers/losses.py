@@ -724,8 +724,8 @@ def expected_calibration_error(labels, q, n_bins=15):
     Notes
     -----
     Each sample is predicted as :math:`\hat y_i = \arg\max_k q_{ik}` (the first
-    maximum on a tie) with confidence :math:`c_i = \max_k q_{ik}`. Bin
-    :math:`m = 0, \dots, B-1` holds the samples with
+    maximum on a tie) with confidence :math:`c_i = \max_k q_{ik}`. With
+    :math:`B` = `n_bins`, bin :math:`m = 0, \dots, B-1` holds the samples with
     :math:`m/B < c_i \le (m+1)/B` (bin 0 also holds :math:`c_i = 0`), as
     ``sklearn.calibration.calibration_curve`` bins them. Then
 
@@ -734,10 +734,10 @@ def expected_calibration_error(labels, q, n_bins=15):
               = \frac1N \sum_{m=0}^{B-1}
               \Big|\sum_{i \in B_m} \big([\hat y_i = y_i] - c_i\big)\Big|
 
-    (Guo et al., 2017), where empty bins add nothing. A model is calibrated
-    when, among the samples it predicts with confidence :math:`c`, a fraction
-    :math:`c` is right; cross-entropy is a proper scoring rule and rewards
-    that, accuracy does not.
+    (Naeini et al., 2015; Guo et al., 2017), where empty bins add nothing. A
+    model is calibrated when, among the samples it predicts with confidence
+    :math:`c`, a fraction :math:`c` is right; cross-entropy is a proper scoring
+    rule and rewards that, accuracy does not.
 
     See Also
     --------
