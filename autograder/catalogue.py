@@ -314,7 +314,7 @@ SPECS = (
     Spec(
         "binary_cross_entropy",
         (
-            case(f64([1, 0, 1]), f64([0.5, 0.2, 0.9]), hint="-[y log p + (1 - y) log(1 - p)]"),
+            case(f64([1, 0, 1]), f64([0.5, 0.2, 0.9]), hint="-[y log q + (1 - y) log(1 - q)]"),
             case(
                 f64([1, 0]),
                 f64([1, 0]),
@@ -323,7 +323,7 @@ SPECS = (
             case(f64([1]), f64([0]), hint="a certain, wrong prediction costs inf"),
         ),
         raises=(
-            raises(f64([1, 0]), f64([0.5]), why="y and p have different shapes"),
+            raises(f64([1, 0]), f64([0.5]), why="y and q have different shapes"),
             raises(f64([2.0]), f64([0.5]), why="a target of 2 is not in [0, 1]"),
         ),
     ),
@@ -546,6 +546,40 @@ SPECS = (
             raises(twice, f64([1.0, 2.0]), why="f returns an array, not a scalar"),
         ),
         ulps=1e6,
+    ),
+    Spec(
+        "expected_calibration_error",
+        (
+            case(
+                ints([0, 1, 1, 0]),
+                f64([[0.75, 0.25], [0.25, 0.75], [0.75, 0.25], [0.5, 0.5]]),
+                n_bins=2,
+                hint="sum over bins of (bin size / N) |accuracy - confidence|; bin m is "
+                "(m/B, (m+1)/B]",
+            ),
+            case(
+                ints([2, 0, 1]),
+                f64([[0.1, 0.2, 0.7], [0.6, 0.3, 0.1], [0.5, 0.4, 0.1]]),
+                n_bins=1,
+                hint="with one bin the ECE is |accuracy - mean confidence|",
+            ),
+            case(
+                ints([0, 1]),
+                f64([[1.0, 0.0], [0.0, 1.0]]),
+                hint="certain and right: accuracy 1 at confidence 1, ECE 0",
+            ),
+            case(
+                ints([1, 0, 2, 2]),
+                f64([[0.05, 0.9, 0.05], [0.2, 0.3, 0.5], [0.34, 0.33, 0.33], [0.1, 0.1, 0.8]]),
+                hint="the confidence is the largest probability; the prediction its argmax",
+            ),
+        ),
+        raises=(
+            raises(ints([0, 2]), f64([[0.5, 0.5], [0.5, 0.5]]), why="label 2 is not in [0, 2)"),
+            raises(ints([0]), f64([[0.5, 0.5], [0.5, 0.5]]), why="2 rows of q but 1 label"),
+            raises(ints([0, 1]), f64([[0.5, 0.4], [0.5, 0.5]]), why="a row of q sums to 0.9"),
+            raises(ints([0]), f64([[0.5, 0.5]]), n_bins=0, why="n_bins must be positive"),
+        ),
     ),
 )
 

@@ -182,6 +182,15 @@ def bce_logits_cases(rng, dtype):
     )
 
 
+def calibration_cases(rng, dtype):
+    n, c = 40, int(rng.integers(2, 6))
+    q = distributions(rng, (n, c), dtype)
+    return (
+        case(labels(rng, n, c), q),
+        case(labels(rng, n, c), q, n_bins=int(rng.integers(1, 11))),
+    )
+
+
 def gradient_cases(rng):
     # float64 only: numerical_gradient always works in float64
     return (
@@ -217,4 +226,5 @@ HIDDEN = {
     "binary_cross_entropy_with_logits": per_dtype(bce_logits_cases),
     "softmax_cross_entropy_grad": per_dtype(dense_label_cases),
     "numerical_gradient": gradient_cases,
+    "expected_calibration_error": per_dtype(calibration_cases),
 }

@@ -123,6 +123,11 @@ VALID = {
         call("quadratic", sum_of_squares, f64([1.0, -2.0])),
         call("loss", lambda z: softmax_cross_entropy_with_logits(Y, z).sum(), Z),
     ],
+    "expected_calibration_error": [
+        call("bins", LABELS, Q),
+        call("one-bin", LABELS, Q, n_bins=1),
+        call("one-hot", np.array([1, 0]), Y),  # a confidence of exactly 1: the last bin
+    ],
 }
 
 # Finite logits whose spread (6e38) overflows float32, yet every answer is finite
@@ -179,10 +184,14 @@ INTEGER = {
     ),
     "softmax_cross_entropy_grad": call("ints", np.array([[0, 1]]), np.array([[3, -2]])),
     "numerical_gradient": call("ints", sum_of_squares, np.array([1, -2])),
+    "expected_calibration_error": call("ints", np.array([0, 1]), np.array([[1, 0], [1, 0]])),
 }
 
 # What float32 input gives where it is not float32, as the docstrings document it.
-FLOAT32_OUT = {"one_hot": np.float64, "numerical_gradient": np.float64, "log_loss": float}
+METRICS = ("log_loss", "expected_calibration_error")  # one Python float, as scikit-learn's
+FLOAT32_OUT = {"one_hot": np.float64, "numerical_gradient": np.float64} | dict.fromkeys(
+    METRICS, float
+)
 
 
 def cast(value, dtype):
@@ -247,7 +256,7 @@ def test_float32_stays_float32(name, c):
 @pytest.mark.parametrize("name", helpers.__all__)
 def test_integers_become_float64(name):
     out = run(name, INTEGER[name])
-    assert out_dtype(out) is (float if name == "log_loss" else np.float64)
+    assert out_dtype(out) is (float if name in METRICS else np.float64)
 
 
 # ---------------------------------------------------------------- bad input
@@ -274,7 +283,7 @@ BAD = [
     bad("js_divergence", "p-nan", "p " + OUTSIDE, f64([NAN, 1.0]), D2),
     bad("cross_entropy", "q-above-1", "q " + OUTSIDE, D2, f64([1.5, -0.5])),
     bad("binary_cross_entropy", "y-above-1", "y " + OUTSIDE, f64([1.2]), f64([0.5])),
-    bad("binary_cross_entropy", "p-nan", "p " + OUTSIDE, f64([1.0]), f64([NAN])),
+    bad("binary_cross_entropy", "q-nan", "q " + OUTSIDE, f64([1.0]), f64([NAN])),
     bad("log_loss", "negative", "y_prob " + OUTSIDE, np.array([0, 1]), f64([[1.5, -0.5]] * 2)),
     bad(
         "sigmoid_cross_entropy_with_logits",
@@ -311,6 +320,7 @@ BAD = [
     bad("mutual_information", "unnormalised", "p_xy must sum to 1", f64([[0.5, 0.5], [0.5, 0.5]])),
     bad("mutual_information", "one-dimensional", "two-dimensional", D2),
     bad("cross_entropy", "unnormalised", "p must sum to 1", f64([0.9, 0.9]), D2),
+    bad("expected_calibration_error", "unnormalised", "q must sum to 1", LABELS, Q * 0.9),
     bad(
         "log_loss",
         "unnormalised",
@@ -346,6 +356,7 @@ BAD = [
     bad("sparse_softmax_cross_entropy_with_logits", "C", r"\[0, 3\)", np.array([0, 3]), Z),
     bad("cross_entropy_loss", "minus-1", r"\[0, 3\)", Z, np.array([-1, 0])),
     bad("cross_entropy_loss", "C", r"\[0, 3\)", Z, np.array([3, 0])),
+    bad("expected_calibration_error", "C", r"\[0, 3\)", np.array([3, 0]), Q),
     # Labels that are not integers.
     bad("one_hot", "float", "integer", f64([0.0, 1.0]), 3),
     bad("sparse_softmax_cross_entropy_with_logits", "float", "integer", f64([0.0, 1.0]), Z),
@@ -353,7 +364,9 @@ BAD = [
     bad("kl_divergence", "p-vs-q", "same shape", D2, D3),
     bad("js_divergence", "p-vs-q", "same shape", D2, D3),
     bad("cross_entropy", "p-vs-q", "same shape", D2, D3),
-    bad("binary_cross_entropy", "y-vs-p", "same shape", f64([0.0, 1.0]), f64([0.5])),
+    bad("binary_cross_entropy", "y-vs-q", "same shape", f64([0.0, 1.0]), f64([0.5])),
+    bad("expected_calibration_error", "labels-vs-rows", "labels of shape", LABELS[:1], Q),
+    bad("expected_calibration_error", "q-1-D", "shape \\(N, C\\)", np.array(0), D2),
     bad("softmax_cross_entropy_with_logits", "labels-vs-logits", "same shape", Y, Z[:, :2]),
     bad(
         "sparse_softmax_cross_entropy_with_logits",
@@ -417,6 +430,10 @@ BAD = [
     bad("numerical_gradient", "h-negative", "h must be positive", sum_of_squares, D2, h=-1e-5),
     bad("numerical_gradient", "h-nan", "h must be positive", sum_of_squares, D2, h=NAN),
     bad("numerical_gradient", "f-vector", "scalar", lambda v: v**2, D2),
+    *(
+        bad("expected_calibration_error", f"n_bins-{n}", "n_bins", LABELS, Q, n_bins=n)
+        for n in (0, -3, 2.5, True)
+    ),
 ]
 BASES = [(0, "zero"), (1, "one"), (-2, "negative")]
 BAD += [

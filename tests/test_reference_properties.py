@@ -19,6 +19,7 @@ from solutions.helpers import (
     cross_entropy,
     cross_entropy_loss,
     entropy,
+    expected_calibration_error,
     hardmax,
     js_divergence,
     kl_divergence,
@@ -337,4 +338,52 @@ def test_softmax_cross_entropy_grad_matches_numerical_gradient(data):
     # 1e5 ulps of float64 per unit of f; allow 10x that.
     assert_close_ulps(
         numerical_gradient(loss, z), softmax_cross_entropy_grad(y, z), 1e6, scale=1 + loss(z)
+    )
+
+
+@st.composite
+def labelled_predictions(draw, dtype):
+    """Labels and the model's rows q: N samples, C classes."""
+    n, c = draw(st.integers(1, 30), label="N"), draw(st.integers(2, 5), label="C")
+    labels = draw(hnp.arrays(np.int64, n, elements=st.integers(0, c - 1)), label="labels")
+    return labels, draw(distributions(dtype, (n, c)), label="q")
+
+
+@DTYPES
+@given(data=st.data())
+def test_calibration_error_is_the_binned_gap(dtype, data):
+    labels, q = data.draw(labelled_predictions(dtype))
+    n_bins = data.draw(st.integers(1, 20), label="n_bins")
+    confidence, correct = q.max(axis=1).astype(np.float64), q.argmax(axis=1) == labels
+    # The definition read literally: bin m holds m/B < c <= (m+1)/B, each bin weighs
+    # its share of the samples. The edges m/B are computed as the reference does, so
+    # a confidence on an edge falls in the same bin on both sides.
+    edges = np.linspace(0, 1, n_bins + 1)
+    expected = 0.0
+    for m in range(n_bins):
+        inside = (confidence > edges[m]) & (confidence <= edges[m + 1])
+        if m == 0:
+            inside |= confidence == 0
+        if inside.any():
+            gap = correct[inside].mean() - confidence[inside].mean()
+            expected += inside.mean() * abs(gap)
+    # The reference subtracts in q's dtype, then sums N terms of size <= 1: a few ulps
+    # of that dtype per term, absolute.
+    ece = expected_calibration_error(labels, q, n_bins=n_bins)
+    assert_close_ulps(ece, expected, 4 * labels.size, dtype=dtype, scale=1)
+    assert 0 <= ece <= 1
+
+
+@DTYPES
+@given(data=st.data())
+def test_one_bin_calibration_error_is_accuracy_minus_confidence(dtype, data):
+    labels, q = data.draw(labelled_predictions(dtype))
+    accuracy = np.mean(q.argmax(axis=1) == labels)
+    confidence = q.max(axis=1).astype(np.float64).mean()
+    assert_close_ulps(
+        expected_calibration_error(labels, q, n_bins=1),
+        abs(accuracy - confidence),
+        4 * labels.size,  # as above
+        dtype=dtype,
+        scale=1,
     )

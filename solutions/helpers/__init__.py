@@ -26,6 +26,7 @@ from .losses import (
     categorical_crossentropy,
     cross_entropy,
     cross_entropy_loss,
+    expected_calibration_error,
     log_loss,
     numerical_gradient,
     sigmoid_cross_entropy_with_logits,
@@ -67,4 +68,5 @@ __all__ = [
     "binary_cross_entropy_with_logits",
     "softmax_cross_entropy_grad",
     "numerical_gradient",
+    "expected_calibration_error",
 ]

@@ -21,12 +21,13 @@ def cross_entropy(p, q, axis=-1, base=None):
 
     Parameters
     ----------
-    p : array_like
-        The true distribution (often one-hot); slices along `axis` sum to one.
+    p : array_like, shape (..., C) with the classes along `axis`
+        The true distribution :math:`p` (often one-hot); slices along `axis` sum
+        to one.
     q : array_like, same shape as `p`
-        The predicted distribution.
+        The model's distribution :math:`q`.
     axis : int, default -1
-        The axis holding the classes.
+        The axis holding the C classes.
     base : float, optional
         None for nats, 2 for bits.
 
@@ -46,9 +47,10 @@ def cross_entropy(p, q, axis=-1, base=None):
     .. math:: H(p, q) = -\sum_k p_k \log q_k = H(p) + \mathrm{KL}(p \,\|\, q)
 
     Note the minus sign: every :math:`\log q_k \le 0`, and the loss is
-    :math:`\ge 0`. With a one-hot `p` for class :math:`y` it is just
-    :math:`-\log q_y`. Terms with :math:`p_k = 0` are 0, even where
-    :math:`q_k = 0`.
+    :math:`\ge 0`. The sum runs over the classes :math:`k = 0, \dots, C-1`.
+    With a one-hot `p` for class :math:`y` it is just :math:`-\log q_y`: the
+    negative log-likelihood of the label under the model. Terms with
+    :math:`p_k = 0` are 0, even where :math:`q_k = 0`.
 
     See Also
     --------
@@ -69,35 +71,37 @@ def cross_entropy(p, q, axis=-1, base=None):
     ### END SOLUTION
 
 
-def binary_cross_entropy(y, p):
-    r"""Element-wise binary cross-entropy between targets `y` and probabilities `p`.
+def binary_cross_entropy(y, q):
+    r"""Element-wise binary cross-entropy between targets `y` and probabilities `q`.
 
     Parameters
     ----------
     y : array_like
-        Targets in [0, 1] (usually 0 or 1), any shape.
-    p : array_like, same shape as `y`
-        Predicted probabilities of the positive class.
+        Targets in [0, 1] (usually the labels 0 or 1), any shape.
+    q : array_like, same shape as `y`
+        The model's probabilities of class 1, :math:`q = \sigma(z)`.
 
     Returns
     -------
     ndarray, same shape as `y`
-        :math:`-[y \log p + (1 - y)\log(1 - p)]`, in nats; ``inf`` where the
+        :math:`-[y \log q + (1 - y)\log(1 - q)]`, in nats; ``inf`` where the
         prediction is certain and wrong.
 
     Raises
     ------
     ValueError
-        If `y` and `p` differ in shape or hold values outside [0, 1].
+        If `y` and `q` differ in shape or hold values outside [0, 1].
 
     Notes
     -----
-    .. math:: \ell(y, p) = -y \log p - (1 - y) \log(1 - p)
+    .. math:: \ell(y, q) = -y \log q - (1 - y) \log(1 - q)
 
-    It is :math:`H([y, 1-y], [p, 1-p])`. ``torch.nn.functional.binary_cross_entropy``
-    clamps each log at -100, so a certain, wrong prediction costs 100 there and
-    ``inf`` here. To start from logits, use
-    :func:`sigmoid_cross_entropy_with_logits`, which never forms ``p``.
+    It is :math:`H([1-y, y], [1-q, q])`, and the negative log-likelihood of a
+    Bernoulli model that gives class 1 the probability :math:`q`.
+    ``torch.nn.functional.binary_cross_entropy`` clamps each log at -100, so a
+    certain, wrong prediction costs 100 there and ``inf`` here. To start from
+    logits, use :func:`sigmoid_cross_entropy_with_logits`, which never forms
+    ``q``.
 
     See Also
     --------
@@ -110,9 +114,9 @@ def binary_cross_entropy(y, p):
     array([0.69314718, 0.22314355,        inf])
     """
     ### BEGIN SOLUTION
-    y, p = check_probabilities(y, "y"), check_probabilities(p, "p")
-    check_same_shape(y, p, ("y", "p"))
-    return -(xlogy(y, p) + xlog1py(1 - y, -p))
+    y, q = check_probabilities(y, "y"), check_probabilities(q, "q")
+    check_same_shape(y, q, ("y", "q"))
+    return -(xlogy(y, q) + xlog1py(1 - y, -q))
     ### END SOLUTION
 
 
@@ -121,11 +125,13 @@ def log_loss(y_true, y_prob, normalize=True, labels=None):
 
     Parameters
     ----------
-    y_true : array_like, shape (n_samples,) or (n_samples, n_classes)
-        Class labels, or one-hot (indicator) rows.
-    y_prob : array_like, shape (n_samples, n_classes) or (n_samples,)
-        Predicted probabilities, columns in the sorted order of the classes. A
-        1-D `y_prob` holds the probability of the second (positive) class.
+    y_true : array_like, shape (N,) or (N, C)
+        Class labels :math:`y`, or one-hot (indicator) rows :math:`p`.
+    y_prob : array_like, shape (N, C) or (N,)
+        The model's probabilities :math:`q`, columns in the sorted order of the
+        classes. A 1-D `y_prob` holds the probability of the second (positive)
+        class. scikit-learn calls this argument ``y_proba`` since 1.9 (``y_pred``
+        before).
     normalize : bool, default True
         Return the mean over samples; if False, the sum.
     labels : array_like, optional
@@ -145,11 +151,12 @@ def log_loss(y_true, y_prob, normalize=True, labels=None):
 
     Notes
     -----
-    .. math:: \mathcal{L} = -\frac1N \sum_{i=1}^{N} \sum_{k} y_{ik}\log
-              \operatorname{clip}(q_{ik}, \varepsilon, 1 - \varepsilon)
+    .. math:: \mathcal{L} = -\frac1N \sum_{i=0}^{N-1} \sum_{k=0}^{C-1} p_{ik}\log
+              \operatorname{clip}(q_{ik}, \epsilon_{\mathrm{mach}}, 1 - \epsilon_{\mathrm{mach}})
 
-    with :math:`\varepsilon` the machine epsilon of `y_prob`'s dtype, so a
-    certain, wrong prediction costs about 36 nats in float64, not ``inf``.
+    with :math:`p_{ik}` the one-hot rows of the labels and
+    :math:`\epsilon_{\mathrm{mach}}` the machine epsilon of `y_prob`'s dtype,
+    so a certain, wrong prediction costs about 36 nats in float64, not ``inf``.
     scikit-learn only warns when rows do not sum to one; we raise.
 
     See Also
@@ -197,17 +204,20 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1):
 
     Parameters
     ----------
-    labels : array_like
-        Target distributions (one-hot or soft), slices along `axis` summing to one.
+    labels : array_like, shape (..., C) with the classes along `axis`
+        The true distributions :math:`p` (one-hot or soft), slices along `axis`
+        summing to one.
     logits : array_like, same shape as `labels`
-        Unnormalised scores.
+        The logits :math:`z`.
     axis : int, default -1
         The class axis.
 
     Returns
     -------
     ndarray, shape of `logits` without `axis`
-        :math:`H(\text{labels}, \operatorname{softmax}(\text{logits}))` in nats.
+        :math:`H(p, \operatorname{softmax}(z))` in nats: one loss per example
+        (TensorFlow too returns one per example; ``tf.reduce_mean`` makes the
+        scalar a model trains on).
 
     Raises
     ------
@@ -216,13 +226,13 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1):
 
     Notes
     -----
-    .. math:: \ell(y, z) = -\sum_k y_k \log\operatorname{softmax}(z)_k
-              = \operatorname{logsumexp}(z) - \sum_k y_k z_k
+    .. math:: \ell(p, z) = -\sum_k p_k \log\operatorname{softmax}(z)_k
+              = \operatorname{logsumexp}(z) - \sum_k p_k z_k
 
     Fusing the softmax into the loss is what makes it stable:
     ``-log(softmax(z))`` is ``inf`` once a probability underflows, while
     ``log_softmax`` stays finite for any finite logits. Classes with
-    :math:`y_k = 0` add nothing, even at a logit of ``-inf``.
+    :math:`p_k = 0` add nothing, even at a logit of ``-inf``.
 
     See Also
     --------
@@ -254,9 +264,9 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits):
     Parameters
     ----------
     labels : array_like of int, shape (...)
-        The true class of each example, in [0, C).
+        The true class :math:`y` of each example, in [0, C).
     logits : array_like, shape (..., C)
-        Unnormalised scores, classes along the last axis.
+        The logits :math:`z`, classes along the last axis.
 
     Returns
     -------
@@ -310,14 +320,14 @@ def sigmoid_cross_entropy_with_logits(labels, logits):
     Parameters
     ----------
     labels : array_like
-        Targets in [0, 1], any shape (one column per independent label).
+        Targets :math:`y` in [0, 1], any shape (one column per independent label).
     logits : array_like, same shape as `labels`
-        Unnormalised scores.
+        The logits :math:`z`, one per label.
 
     Returns
     -------
     ndarray, same shape as `logits`
-        :math:`-[y \log\sigma(x) + (1 - y)\log(1 - \sigma(x))]` in nats.
+        :math:`-[y \log\sigma(z) + (1 - y)\log(1 - \sigma(z))]` in nats.
 
     Raises
     ------
@@ -326,12 +336,14 @@ def sigmoid_cross_entropy_with_logits(labels, logits):
 
     Notes
     -----
-    With :math:`\log\sigma(x) = -\log(1 + e^{-x})` and
-    :math:`\log(1-\sigma(x)) = -x - \log(1 + e^{-x})` the loss becomes
-    :math:`x - xy + \log(1 + e^{-x})`. To keep the exponent :math:`\le 0` for
-    either sign of :math:`x`, TensorFlow writes it
+    With :math:`\log\sigma(z) = -\log(1 + e^{-z})` and
+    :math:`\log(1-\sigma(z)) = -z - \log(1 + e^{-z})` the loss becomes
+    :math:`z - zy + \log(1 + e^{-z})`. To keep the exponent :math:`\le 0` for
+    either sign of :math:`z`, TensorFlow writes it
 
-    .. math:: \ell(y, x) = \max(x, 0) - x y + \log\left(1 + e^{-|x|}\right).
+    .. math:: \ell(y, z) = \max(z, 0) - z y + \log\left(1 + e^{-|z|}\right).
+
+    Its derivative with respect to :math:`z` is :math:`\sigma(z) - y`.
 
     See Also
     --------
@@ -428,7 +440,7 @@ def cross_entropy_loss(
     Parameters
     ----------
     logits : array_like, shape (N, C) or (C,) or (N, C, d1, ...)
-        Unnormalised scores, classes along axis 1 (axis 0 for a single sample).
+        The logits :math:`z`, classes along axis 1 (axis 0 for a single sample).
     target : array_like
         Either integer class indices of shape (N,) (or () or (N, d1, ...)), or
         floating class probabilities of the same shape as `logits`.
@@ -454,15 +466,17 @@ def cross_entropy_loss(
 
     Notes
     -----
-    For an index target :math:`y_n` with log-probabilities :math:`\log q_n`:
+    For an index target :math:`y_i` with log-probabilities :math:`\log q_i`
+    and label smoothing :math:`\varepsilon`:
 
-    .. math:: \ell_n = -w_{y_n}\Big[(1 - \alpha)\log q_{n, y_n}
-              + \frac{\alpha}{C}\sum_c \frac{w_c}{w_{y_n}} \log q_{n,c}\Big]
+    .. math:: \ell_i = -w_{y_i}\Big[(1 - \varepsilon)\log q_{i, y_i}
+              + \frac{\varepsilon}{C}\sum_k \frac{w_k}{w_{y_i}} \log q_{i,k}\Big]
 
-    and ``"mean"`` divides the sum by :math:`\sum_n w_{y_n}` over the targets
+    and ``"mean"`` divides the sum by :math:`\sum_i w_{y_i}` over the targets
     that are not ignored: a weighted mean, not a mean over samples. With
-    probability targets :math:`\ell_n = -\sum_c w_c \tilde y_{n,c} \log q_{n,c}`
-    and ``"mean"`` divides by the number of samples. If every target is
+    probability targets :math:`p_i`, smoothed to :math:`\tilde p_i`,
+    :math:`\ell_i = -\sum_k w_k \tilde p_{i,k} \log q_{i,k}` and ``"mean"``
+    divides by the number of samples N. If every target is
     ignored, the mean is NaN, as in PyTorch.
 
     See Also
@@ -522,9 +536,9 @@ def binary_cross_entropy_with_logits(
     Parameters
     ----------
     logits : array_like
-        Unnormalised scores, any shape, labels along the last axis.
+        The logits :math:`z`, any shape, labels along the last axis.
     target : array_like, same shape as `logits`
-        Targets in [0, 1].
+        Targets :math:`y` in [0, 1].
     weight : array_like, optional
         A weight broadcast against each element's loss.
     pos_weight : array_like, shape (n_labels,), optional
@@ -546,14 +560,14 @@ def binary_cross_entropy_with_logits(
 
     Notes
     -----
-    With :math:`1 - \sigma(x) = \sigma(-x)` and positive weight :math:`p_w`,
+    With :math:`1 - \sigma(z) = \sigma(-z)` and positive weight :math:`w_+`,
 
-    .. math:: \ell = -w\,[p_w\, y \log\sigma(x) + (1 - y)\log\sigma(-x)].
+    .. math:: \ell = -w\,[w_+\, y \log\sigma(z) + (1 - y)\log\sigma(-z)].
 
     Both terms are :math:`\le 0`, so nothing cancels, and :func:`log_sigmoid`
-    keeps each one accurate for any finite logit: at :math:`x = -30` with target
+    keeps each one accurate for any finite logit: at :math:`z = -30` with target
     0 the loss is :math:`9.36 \times 10^{-14}`, which a formula such as
-    :math:`(1 - y)x - \log\sigma(x)` rounds to 0. The mean is over all
+    :math:`(1 - y)z - \log\sigma(z)` rounds to 0. The mean is over all
     elements, ignoring `weight`.
 
     See Also
@@ -585,10 +599,10 @@ def softmax_cross_entropy_grad(labels, logits, axis=-1):
     Parameters
     ----------
     labels : array_like
-        Target distributions along `axis`, as for
+        The true distributions :math:`p` along `axis`, as for
         :func:`softmax_cross_entropy_with_logits`.
     logits : array_like, same shape as `labels`
-        Unnormalised scores.
+        The logits :math:`z`.
     axis : int, default -1
         The class axis.
 
@@ -596,7 +610,8 @@ def softmax_cross_entropy_grad(labels, logits, axis=-1):
     -------
     ndarray, same shape as `logits`
         :math:`\partial L / \partial z` for
-        :math:`L = \sum_n \ell(y_n, z_n)`: ``softmax(logits) - labels``.
+        :math:`L = \sum_i \ell(p_i, z_i)`: ``softmax(logits) - labels``, that
+        is :math:`q - p`.
 
     Raises
     ------
@@ -605,12 +620,12 @@ def softmax_cross_entropy_grad(labels, logits, axis=-1):
 
     Notes
     -----
-    With :math:`\ell = \operatorname{logsumexp}(z) - \sum_k y_k z_k` and
+    With :math:`\ell = \operatorname{logsumexp}(z) - \sum_k p_k z_k` and
     :math:`\partial \operatorname{logsumexp}(z) / \partial z_j = \operatorname{softmax}(z)_j`,
 
     .. math:: \frac{\partial \ell}{\partial z_j}
-              = \operatorname{softmax}(z)_j \sum_k y_k - y_j
-              = \operatorname{softmax}(z)_j - y_j
+              = \operatorname{softmax}(z)_j \sum_k p_k - p_j
+              = q_j - p_j
 
     because the labels sum to one: the prediction minus the truth, each entry
     in [-1, 1], so the gradient never explodes.
@@ -689,4 +704,77 @@ def numerical_gradient(f, x, h=1e-5):
             raise ValueError(f"f must return a scalar, got shape {np.shape(f_plus)}")
         grad[i] = (f_plus - f_minus) / (2 * h)
     return grad
+    ### END SOLUTION
+
+
+def expected_calibration_error(labels, q, n_bins=15):
+    r"""Expected calibration error: how far the model's confidence is from its accuracy.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,)
+        The true class :math:`y_i` of each sample, in [0, C).
+    q : array_like, shape (N, C)
+        The model's distributions :math:`q_i`, rows summing to one.
+    n_bins : int, default 15
+        The number of equal-width confidence bins on [0, 1].
+
+    Returns
+    -------
+    float
+        The ECE, in [0, 1]: 0 for a perfectly calibrated model.
+
+    Raises
+    ------
+    ValueError
+        If `q` is not a 2-D array of distributions, `labels` does not hold one
+        class in [0, C) per row, or `n_bins` is not a positive integer.
+
+    Notes
+    -----
+    Each sample is predicted as :math:`\hat y_i = \arg\max_k q_{ik}` (the first
+    maximum on a tie) with confidence :math:`c_i = \max_k q_{ik}`. With
+    :math:`B` = `n_bins`, bin :math:`m = 0, \dots, B-1` holds the samples with
+    :math:`m/B < c_i \le (m+1)/B` (bin 0 also holds :math:`c_i = 0`), as
+    ``sklearn.calibration.calibration_curve`` bins them. Then
+
+    .. math:: \mathrm{ECE} = \sum_{m=0}^{B-1} \frac{|B_m|}{N}
+              \big|\operatorname{acc}(B_m) - \operatorname{conf}(B_m)\big|
+              = \frac1N \sum_{m=0}^{B-1}
+              \Big|\sum_{i \in B_m} \big([\hat y_i = y_i] - c_i\big)\Big|
+
+    (Naeini et al., 2015; Guo et al., 2017), where empty bins add nothing. A
+    model is calibrated when, among the samples it predicts with confidence
+    :math:`c`, a fraction :math:`c` is right; cross-entropy is a proper scoring
+    rule and rewards that, accuracy does not.
+
+    See Also
+    --------
+    sklearn.calibration.calibration_curve : the per-bin accuracies and confidences.
+    log_loss
+
+    Examples
+    --------
+    >>> q = [[0.75, 0.25], [0.25, 0.75], [0.75, 0.25], [0.5, 0.5]]
+    >>> expected_calibration_error([0, 1, 1, 0], q, n_bins=2)
+    0.1875
+    >>> expected_calibration_error([0, 1], [[1.0, 0.0], [0.0, 1.0]])
+    0.0
+    """
+    ### BEGIN SOLUTION
+    q = check_distribution(q, "q")
+    if q.ndim != 2:
+        raise ValueError(f"q must have shape (N, C), got {q.shape}")
+    labels = check_class_labels(labels, q.shape[1])
+    if labels.shape != q.shape[:1]:
+        raise ValueError(
+            f"{q.shape[0]} rows of q need labels of shape ({q.shape[0]},), got {labels.shape}"
+        )
+    if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)) or n_bins < 1:
+        raise ValueError(f"n_bins must be a positive integer, got {n_bins!r}")
+    confidence, correct = q.max(axis=1), q.argmax(axis=1) == labels
+    edges = np.linspace(0, 1, n_bins + 1)
+    bins = np.searchsorted(edges[1:-1], confidence)  # bin m: edges[m] < c <= edges[m + 1]
+    gaps = np.bincount(bins, weights=correct - confidence, minlength=n_bins)
+    return float(np.abs(gaps).sum() / q.shape[0])
     ### END SOLUTION

@@ -191,13 +191,13 @@ def main():
         # clamps each log at -100 and we return inf.
         yb = arr([*rng.integers(0, 2, 8), *rng.uniform(0, 1, 4)])
         pb = arr([1e-6, 1 - 1e-6, *rng.uniform(0.001, 0.999, 10)])
-        anchor = "F.binary_cross_entropy(p, y, reduction='none')"
-        add("binary_cross_entropy", "interior", anchor, {"y": yb, "p": pb})
+        anchor = "F.binary_cross_entropy(q, y, reduction='none')"
+        add("binary_cross_entropy", "interior", anchor, {"y": yb, "q": pb})
         add(
             "binary_cross_entropy",
             "boundary",
             anchor,
-            {"y": arr([1, 0, 0, 1, 1, 0.5]), "p": arr([0, 1, 0, 1, 0.5, 0.25])},
+            {"y": arr([1, 0, 0, 1, 1, 0.5]), "q": arr([0, 1, 0, 1, 0.5, 0.25])},
             documented_difference="torch clamps log(0) at -100: 100 there, inf ours",
         )
 
