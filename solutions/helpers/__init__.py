@@ -63,10 +63,10 @@ __all__ = [
     "softmax_cross_entropy_with_logits",
     "sparse_softmax_cross_entropy_with_logits",
     "sigmoid_cross_entropy_with_logits",
+    "binary_cross_entropy_with_logits",
     "categorical_crossentropy",
     "cross_entropy_loss",
-    "binary_cross_entropy_with_logits",
-    "softmax_cross_entropy_grad",
     "numerical_gradient",
+    "softmax_cross_entropy_grad",
     "expected_calibration_error",
 ]

@@ -362,6 +362,71 @@ def sigmoid_cross_entropy_with_logits(labels, logits):
     ### END SOLUTION
 
 
+def binary_cross_entropy_with_logits(
+    logits, target, weight=None, pos_weight=None, reduction="mean"
+):
+    r"""Sigmoid cross-entropy with PyTorch's weights, for multi-label problems.
+
+    Parameters
+    ----------
+    logits : array_like
+        The logits :math:`z`, any shape, labels along the last axis.
+    target : array_like, same shape as `logits`
+        Targets :math:`y` in [0, 1].
+    weight : array_like, optional
+        A weight broadcast against each element's loss.
+    pos_weight : array_like, shape (n_labels,), optional
+        A weight on the positive term of each label (along the last axis): above
+        1 it raises recall, below 1 precision.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        How to combine the element-wise losses.
+
+    Returns
+    -------
+    ndarray or scalar
+        The element-wise losses for ``"none"``, else their plain mean or sum.
+
+    Raises
+    ------
+    ValueError
+        If the shapes do not fit, a target is outside [0, 1], or `reduction` is
+        invalid.
+
+    Notes
+    -----
+    With :math:`1 - \sigma(z) = \sigma(-z)` and positive weight :math:`w_+`,
+
+    .. math:: \ell = -w\,[w_+\, y \log\sigma(z) + (1 - y)\log\sigma(-z)].
+
+    Both terms are :math:`\le 0`, so nothing cancels, and :func:`log_sigmoid`
+    keeps each one accurate for any finite logit: at :math:`z = -30` with target
+    0 the loss is :math:`9.36 \times 10^{-14}`, which a formula such as
+    :math:`(1 - y)z - \log\sigma(z)` rounds to 0. The mean is over all
+    elements, ignoring `weight`.
+
+    See Also
+    --------
+    torch.nn.BCEWithLogitsLoss : the anchor.
+    sigmoid_cross_entropy_with_logits : the unweighted, unreduced case.
+
+    Examples
+    --------
+    >>> binary_cross_entropy_with_logits([0.0, 2.0], [1.0, 0.0], reduction="none")
+    array([0.69314718, 2.12692801])
+    >>> binary_cross_entropy_with_logits([0.0, 2.0], [1.0, 0.0], pos_weight=[3.0], reduction="sum")
+    np.float64(4.206369552722808)
+    """
+    ### BEGIN SOLUTION
+    check_reduction(reduction)
+    x, y = as_float_array(logits, "logits"), check_probabilities(target, "target")
+    check_same_shape(x, y, ("logits", "target"))
+    pw = 1 if pos_weight is None else check_broadcasts(pos_weight, x.shape, "pos_weight")
+    w = 1 if weight is None else check_broadcasts(weight, x.shape, "weight")
+    losses = -w * (pw * y * log_sigmoid(x) + (1 - y) * log_sigmoid(-x))
+    return losses if reduction == "none" else losses.mean() if reduction == "mean" else losses.sum()
+    ### END SOLUTION
+
+
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     r"""Per-example categorical cross-entropy as Keras computes it.
 
@@ -528,126 +593,6 @@ def cross_entropy_loss(
     ### END SOLUTION
 
 
-def binary_cross_entropy_with_logits(
-    logits, target, weight=None, pos_weight=None, reduction="mean"
-):
-    r"""Sigmoid cross-entropy with PyTorch's weights, for multi-label problems.
-
-    Parameters
-    ----------
-    logits : array_like
-        The logits :math:`z`, any shape, labels along the last axis.
-    target : array_like, same shape as `logits`
-        Targets :math:`y` in [0, 1].
-    weight : array_like, optional
-        A weight broadcast against each element's loss.
-    pos_weight : array_like, shape (n_labels,), optional
-        A weight on the positive term of each label (along the last axis): above
-        1 it raises recall, below 1 precision.
-    reduction : {"mean", "sum", "none"}, default "mean"
-        How to combine the element-wise losses.
-
-    Returns
-    -------
-    ndarray or scalar
-        The element-wise losses for ``"none"``, else their plain mean or sum.
-
-    Raises
-    ------
-    ValueError
-        If the shapes do not fit, a target is outside [0, 1], or `reduction` is
-        invalid.
-
-    Notes
-    -----
-    With :math:`1 - \sigma(z) = \sigma(-z)` and positive weight :math:`w_+`,
-
-    .. math:: \ell = -w\,[w_+\, y \log\sigma(z) + (1 - y)\log\sigma(-z)].
-
-    Both terms are :math:`\le 0`, so nothing cancels, and :func:`log_sigmoid`
-    keeps each one accurate for any finite logit: at :math:`z = -30` with target
-    0 the loss is :math:`9.36 \times 10^{-14}`, which a formula such as
-    :math:`(1 - y)z - \log\sigma(z)` rounds to 0. The mean is over all
-    elements, ignoring `weight`.
-
-    See Also
-    --------
-    torch.nn.BCEWithLogitsLoss : the anchor.
-    sigmoid_cross_entropy_with_logits : the unweighted, unreduced case.
-
-    Examples
-    --------
-    >>> binary_cross_entropy_with_logits([0.0, 2.0], [1.0, 0.0], reduction="none")
-    array([0.69314718, 2.12692801])
-    >>> binary_cross_entropy_with_logits([0.0, 2.0], [1.0, 0.0], pos_weight=[3.0], reduction="sum")
-    np.float64(4.206369552722808)
-    """
-    ### BEGIN SOLUTION
-    check_reduction(reduction)
-    x, y = as_float_array(logits, "logits"), check_probabilities(target, "target")
-    check_same_shape(x, y, ("logits", "target"))
-    pw = 1 if pos_weight is None else check_broadcasts(pos_weight, x.shape, "pos_weight")
-    w = 1 if weight is None else check_broadcasts(weight, x.shape, "weight")
-    losses = -w * (pw * y * log_sigmoid(x) + (1 - y) * log_sigmoid(-x))
-    return losses if reduction == "none" else losses.mean() if reduction == "mean" else losses.sum()
-    ### END SOLUTION
-
-
-def softmax_cross_entropy_grad(labels, logits, axis=-1):
-    r"""Gradient of the summed softmax cross-entropy with respect to the logits.
-
-    Parameters
-    ----------
-    labels : array_like
-        The true distributions :math:`p` along `axis`, as for
-        :func:`softmax_cross_entropy_with_logits`.
-    logits : array_like, same shape as `labels`
-        The logits :math:`z`.
-    axis : int, default -1
-        The class axis.
-
-    Returns
-    -------
-    ndarray, same shape as `logits`
-        :math:`\partial L / \partial z` for
-        :math:`L = \sum_i \ell(p_i, z_i)`: ``softmax(logits) - labels``, that
-        is :math:`q - p`.
-
-    Raises
-    ------
-    ValueError
-        If the shapes differ or `labels` is not a distribution along `axis`.
-
-    Notes
-    -----
-    With :math:`\ell = \operatorname{logsumexp}(z) - \sum_k p_k z_k` and
-    :math:`\partial \operatorname{logsumexp}(z) / \partial z_j = \operatorname{softmax}(z)_j`,
-
-    .. math:: \frac{\partial \ell}{\partial z_j}
-              = \operatorname{softmax}(z)_j \sum_k p_k - p_j
-              = q_j - p_j
-
-    because the labels sum to one: the prediction minus the truth, each entry
-    in [-1, 1], so the gradient never explodes.
-
-    See Also
-    --------
-    torch.autograd.grad : the anchor, differentiating ``cross_entropy(..., reduction="sum")``.
-    numerical_gradient : to check it.
-
-    Examples
-    --------
-    >>> softmax_cross_entropy_grad([[0.0, 1.0]], [[0.5, 0.8]])
-    array([[ 0.42555748, -0.42555748]])
-    """
-    ### BEGIN SOLUTION
-    labels = check_distribution(labels, "labels", axis)
-    logits = as_float_array(logits, "logits")
-    check_same_shape(labels, logits, ("labels", "logits"))
-    return softmax(logits, axis=axis) - labels
-    ### END SOLUTION
-
-
 def numerical_gradient(f, x, h=1e-5):
     r"""Estimate the gradient of a scalar function by central differences.
 
@@ -704,6 +649,61 @@ def numerical_gradient(f, x, h=1e-5):
             raise ValueError(f"f must return a scalar, got shape {np.shape(f_plus)}")
         grad[i] = (f_plus - f_minus) / (2 * h)
     return grad
+    ### END SOLUTION
+
+
+def softmax_cross_entropy_grad(labels, logits, axis=-1):
+    r"""Gradient of the summed softmax cross-entropy with respect to the logits.
+
+    Parameters
+    ----------
+    labels : array_like
+        The true distributions :math:`p` along `axis`, as for
+        :func:`softmax_cross_entropy_with_logits`.
+    logits : array_like, same shape as `labels`
+        The logits :math:`z`.
+    axis : int, default -1
+        The class axis.
+
+    Returns
+    -------
+    ndarray, same shape as `logits`
+        :math:`\partial L / \partial z` for
+        :math:`L = \sum_i \ell(p_i, z_i)`: ``softmax(logits) - labels``, that
+        is :math:`q - p`.
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ or `labels` is not a distribution along `axis`.
+
+    Notes
+    -----
+    With :math:`\ell = \operatorname{logsumexp}(z) - \sum_k p_k z_k` and
+    :math:`\partial \operatorname{logsumexp}(z) / \partial z_j = \operatorname{softmax}(z)_j`,
+
+    .. math:: \frac{\partial \ell}{\partial z_j}
+              = \operatorname{softmax}(z)_j \sum_k p_k - p_j
+              = q_j - p_j
+
+    because the labels sum to one: the prediction minus the truth, each entry
+    in [-1, 1], so the gradient never explodes.
+
+    See Also
+    --------
+    torch.autograd.grad : the anchor, differentiating ``cross_entropy(..., reduction="sum")``.
+    numerical_gradient : to check it.
+
+    Examples
+    --------
+    >>> softmax_cross_entropy_grad([[0.0, 1.0]], [[0.5, 0.8]])
+    array([[ 0.42555748, -0.42555748]])
+    """
+    ### BEGIN SOLUTION
+    labels = check_distribution(labels, "labels", axis)
+    logits = as_float_array(logits, "logits")
+    check_same_shape(labels, logits, ("labels", "logits"))
+    return softmax(logits, axis=axis) - labels
     ### END SOLUTION
 
 
