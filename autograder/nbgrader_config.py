@@ -34,3 +34,19 @@ c.Autograde.exclude_overwriting = {
 c.Execute.kernel_name = "logits-to-loss-sandbox"
 c.KernelManager.transport = "ipc"
 c.KernelManager.ip = os.path.join(tempfile.gettempdir(), f"logits-kernels-{os.getpid()}", "k")
+
+# Everything of a submission that a person opens is neutralised data (see SECURITY.md):
+# autograde counts every output as it arrives and stores the notebook neutralised, and
+# the formgrader and the feedback render it neutralised again, with sanitised markdown.
+c.Autograde.autograde_preprocessors = [
+    "autograder.sanitize.CappedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "autograder.sanitize.Neutralise",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.HTMLExporter.preprocessors = ["autograder.sanitize.Neutralise"]
+c.HTMLExporter.filters = {"markdown2html": "autograder.sanitize.markdown_to_html"}
