@@ -17,7 +17,6 @@ import csv
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -29,6 +28,7 @@ from adversarial import CANARY, PAGE_CASES
 from nbgrader.api import Gradebook
 from playwright.sync_api import sync_playwright
 from test_book import CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from test_lab import free_port
 
 from autograder import gradebook, grading, sanitize
 from autograder.demo import reference_helpers, working_copy
@@ -86,6 +86,7 @@ def test_the_stored_notebooks_hold_no_live_output(out):
 def test_a_display_flood_is_cut_to_the_cap_with_a_note(out):
     cap = sanitize.MAX_OUTPUT_BYTES
     notebook, page = autograded(out, "display-flood"), feedback(out, "display-flood")
+    # The notebook adds its sources to the output it kept; the page adds its markup.
     assert notebook.stat().st_size < 2 * cap, "the graded notebook stays near the cap"
     assert page.stat().st_size < 3 * cap, "the feedback page stays near the cap"
     assert "output truncated by the grader" in notebook.read_text()
@@ -99,12 +100,6 @@ def test_the_feedback_page_carries_a_content_security_policy(out):
 
 
 # -- the pages in Chromium -----------------------------------------------------------------
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -277,5 +272,21 @@ def test_the_formgrader_neutralises_a_notebook_stored_live(out, formgrader, brow
     try:
         assert_inert(visit, "the formgrade page of a notebook stored live")
         assert "shown as text and not run" in visit.text()
+    finally:
+        visit.context.close()
+
+
+@needs_chromium
+def test_the_feedback_policy_blocks_a_script_the_sanitiser_would_have_missed(
+    out, browser, tmp_path
+):
+    page = feedback(out, "script-in-markdown").read_text()
+    missed = adversarial.SCRIPT_TAG + adversarial.HANDLERS
+    planted = tmp_path / "feedback.html"
+    planted.write_text(page.replace("<body>", f"<body>{missed}", 1))
+    visit = Visit(browser, planted.as_uri())
+    try:
+        assert_inert(visit, "a feedback page with a script planted after sanitising")
+        assert MATHS in visit.text() and visit.images_loaded() > 0
     finally:
         visit.context.close()
