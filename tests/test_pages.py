@@ -150,8 +150,9 @@ class Visit:
 
     def __init__(self, chromium, url, token=None):
         self.context = chromium.new_context()
-        self.requests = []
+        self.requests, self.blocked = [], []
         self.context.on("request", lambda request: self.requests.append(request.url))
+        self.context.on("requestfailed", self.record_blocked)
         self.context.route("**/*", self.local_only)
         self.page = self.context.new_page()
         if token is not None:  # log in: the token sets the session cookie, as a person would
@@ -159,6 +160,10 @@ class Visit:
             self.page.goto(f"{base}/formgrader?token={token}", timeout=LOADING)
         self.page.goto(url, timeout=LOADING)
         self.page.wait_for_load_state("networkidle", timeout=LOADING)
+
+    def record_blocked(self, request):
+        if request.failure == "csp":  # stopped by the page's policy: it never left the browser
+            self.blocked.append(request.url)
 
     @staticmethod
     def local_only(route):
@@ -176,7 +181,8 @@ class Visit:
         )
 
     def payload_requests(self):
-        return [url for url in self.requests if "/api/contents" in url or "pwned" in url]
+        sent = [url for url in self.requests if url not in self.blocked]
+        return [url for url in sent if "/api/contents" in url or "pwned" in url]
 
     def images_loaded(self):
         return self.page.evaluate(
