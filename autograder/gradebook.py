@@ -31,6 +31,7 @@ from traitlets.config.loader import PyFileConfigLoader
 
 from .lessons import LESSONS, ROOT
 from .release import ASSIGNMENT, write_course
+from .sanitize import FeedbackExporter, Neutralise
 
 
 class HideTestInternals(NbGraderPreprocessor):
@@ -64,8 +65,10 @@ def config(course_dir, db_url, cell_timeout=None):
         GetGrades,
         ClearHiddenTests,
         HideTestInternals,
+        Neutralise,
         CSSHTMLHeaderPreprocessor,
     ]
+    cfg.GenerateFeedback.exporter_class = FeedbackExporter
     if cell_timeout is not None:
         cfg.Execute.timeout = cell_timeout
     return cfg

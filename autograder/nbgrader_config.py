@@ -10,6 +10,9 @@ import os
 import tempfile
 from pathlib import Path
 
+from nbgrader.converters import Autograde
+from nbgrader.preprocessors import CheckCellMetadata, Execute
+
 HERE = Path(__file__).resolve().parent
 
 c = get_config()  # noqa: F821 - nbgrader defines get_config when it loads this file
@@ -34,3 +37,14 @@ c.Autograde.exclude_overwriting = {
 c.Execute.kernel_name = "logits-to-loss-sandbox"
 c.KernelManager.transport = "ipc"
 c.KernelManager.ip = os.path.join(tempfile.gettempdir(), f"logits-kernels-{os.getpid()}", "k")
+
+# Everything of a submission that a person opens is neutralised data (see SECURITY.md):
+# autograde counts every output as it arrives (nbgrader's steps, with its Execute
+# capped) and stores the notebook neutralised; the formgrader and the feedback render it
+# neutralised again, with sanitised markdown.
+steps = Autograde.class_traits()["autograde_preprocessors"].default()
+steps = ["autograder.sanitize.CappedExecute" if step is Execute else step for step in steps]
+steps.insert(steps.index(CheckCellMetadata), "autograder.sanitize.Neutralise")
+c.Autograde.autograde_preprocessors = steps
+c.HTMLExporter.preprocessors = ["autograder.sanitize.Neutralise"]
+c.HTMLExporter.filters = {"markdown2html": "autograder.sanitize.markdown_to_html"}
