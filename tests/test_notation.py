@@ -77,7 +77,12 @@ def parameters(doc):
 def parameter_violations(function, doc):
     notes = section(doc, "Notes")
     for name, text in parameters(doc).items():
-        says_logits = re.search(r"\blogits\b", text, flags=re.I) and "from_logits" not in text
+        # A bool such as Keras's from_logits holds no logits: it says whether another argument does.
+        says_logits = (
+            not text.startswith("bool")
+            and re.search(r"\blogits\b", text, flags=re.I)
+            and "from_logits" not in text
+        )
         if name == "p" and re.search(r"predict|model", text, flags=re.I):
             yield f"{function}: p is the truth, but its description says {text!r}"
         if name == "q" and not re.search(r"predict|model", text, flags=re.I):

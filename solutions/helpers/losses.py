@@ -157,7 +157,10 @@ def log_loss(y_true, y_prob, normalize=True, labels=None):
     with :math:`p_{ik}` the one-hot rows of the labels and
     :math:`\epsilon_{\mathrm{mach}}` the machine epsilon of `y_prob`'s dtype,
     so a certain, wrong prediction costs about 36 nats in float64, not ``inf``.
-    scikit-learn only warns when rows do not sum to one; we raise.
+    scikit-learn only warns when rows do not sum to one; we raise. (``y_true``,
+    ``y_prob`` and ``labels`` keep scikit-learn's names: ``y_true`` holds the labels
+    :math:`y` or the rows :math:`p`, ``y_prob`` the model's :math:`q`, and
+    ``labels`` the values :math:`y` can take.)
 
     See Also
     --------
@@ -232,7 +235,8 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1):
     Fusing the softmax into the loss is what makes it stable:
     ``-log(softmax(z))`` is ``inf`` once a probability underflows, while
     ``log_softmax`` stays finite for any finite logits. Classes with
-    :math:`p_k = 0` add nothing, even at a logit of ``-inf``.
+    :math:`p_k = 0` add nothing, even at a logit of ``-inf``. (``labels`` and
+    ``logits`` keep TensorFlow's names: they hold :math:`p` and :math:`z`.)
 
     See Also
     --------
@@ -285,7 +289,8 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits):
               = \operatorname{logsumexp}(z) - z_y
 
     It equals :func:`softmax_cross_entropy_with_logits` with one-hot labels,
-    without ever building the one-hot rows.
+    without ever building the one-hot rows. (``labels`` and ``logits`` keep
+    TensorFlow's names: they hold :math:`y` and :math:`z`.)
 
     See Also
     --------
@@ -319,8 +324,9 @@ def sigmoid_cross_entropy_with_logits(labels, logits):
 
     Parameters
     ----------
-    labels : array_like
-        Targets :math:`y` in [0, 1], any shape (one column per independent label).
+    labels : array_like, any shape, typically (N, C)
+        Targets :math:`y` in [0, 1]. In a multi-label problem the C columns are
+        independent labels, each a binary problem of its own.
     logits : array_like, same shape as `labels`
         The logits :math:`z`, one per label.
 
@@ -344,6 +350,8 @@ def sigmoid_cross_entropy_with_logits(labels, logits):
     .. math:: \ell(y, z) = \max(z, 0) - z y + \log\left(1 + e^{-|z|}\right).
 
     Its derivative with respect to :math:`z` is :math:`\sigma(z) - y`.
+    (``labels`` and ``logits`` keep TensorFlow's names: they hold :math:`y` and
+    :math:`z`.)
 
     See Also
     --------
@@ -369,14 +377,15 @@ def binary_cross_entropy_with_logits(
 
     Parameters
     ----------
-    logits : array_like
-        The logits :math:`z`, any shape, labels along the last axis.
+    logits : array_like, any shape, typically (N, C)
+        The logits :math:`z`. In a multi-label problem the C columns (the last
+        axis) are independent labels, each a binary problem of its own.
     target : array_like, same shape as `logits`
         Targets :math:`y` in [0, 1].
     weight : array_like, optional
-        A weight broadcast against each element's loss.
-    pos_weight : array_like, shape (n_labels,), optional
-        A weight on the positive term of each label (along the last axis): above
+        A weight :math:`w` broadcast against each element's loss.
+    pos_weight : array_like, shape (C,), optional
+        A weight :math:`w_+` on the positive term of each of the C labels: above
         1 it raises recall, below 1 precision.
     reduction : {"mean", "sum", "none"}, default "mean"
         How to combine the element-wise losses.
@@ -402,7 +411,8 @@ def binary_cross_entropy_with_logits(
     keeps each one accurate for any finite logit: at :math:`z = -30` with target
     0 the loss is :math:`9.36 \times 10^{-14}`, which a formula such as
     :math:`(1 - y)z - \log\sigma(z)` rounds to 0. The mean is over all
-    elements, ignoring `weight`.
+    elements, ignoring `weight`. (``logits`` and ``target`` keep PyTorch's
+    names: they hold :math:`z` and :math:`y`.)
 
     See Also
     --------
@@ -433,16 +443,16 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     Parameters
     ----------
     y_true : array_like
-        Target distributions (one-hot or soft) along `axis`.
+        The true distributions :math:`p` (one-hot or soft) along `axis`.
     y_pred : array_like, same shape as `y_true`
-        Predicted probabilities, or logits if `from_logits` is True.
-        Probabilities are renormalised to sum to one and clipped to
-        :math:`[10^{-7}, 1 - 10^{-7}]`.
+        The model's probabilities :math:`q`, or logits :math:`z` if
+        `from_logits` is True. Probabilities are renormalised to sum to one and
+        clipped to :math:`[10^{-7}, 1 - 10^{-7}]`.
     from_logits : bool, default False
         Whether `y_pred` holds logits.
     label_smoothing : float in [0, 1], default 0
-        Mix the targets with the uniform distribution:
-        :math:`y \leftarrow (1 - \alpha) y + \alpha / C`.
+        The smoothing :math:`\varepsilon`: the targets become
+        :math:`\tilde p = (1 - \varepsilon) p + \varepsilon / C`.
     axis : int, default -1
         The class axis.
 
@@ -459,12 +469,14 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
 
     Notes
     -----
-    .. math:: \ell = -\sum_k \tilde y_k \log \operatorname{clip}\Big(
+    .. math:: \ell = -\sum_k \tilde p_k \log \operatorname{clip}\Big(
               \frac{q_k}{\sum_j q_j}, 10^{-7}, 1 - 10^{-7}\Big)
 
     With ``from_logits=True`` the log-probabilities come from
     :func:`log_softmax` and nothing is clipped. Like Keras, we smooth with the
     size of `axis`, the number of classes, whichever axis holds them.
+    (``y_true`` and ``y_pred`` keep Keras's names: they hold :math:`p` and
+    :math:`q`, or :math:`z` with ``from_logits=True``.)
 
     See Also
     --------
@@ -531,8 +543,8 @@ def cross_entropy_loss(
 
     Notes
     -----
-    For an index target :math:`y_i` with log-probabilities :math:`\log q_i`
-    and label smoothing :math:`\varepsilon`:
+    For an index target :math:`y_i` with log-probabilities :math:`\log q_i`,
+    class weights :math:`w` (`weight`) and label smoothing :math:`\varepsilon`:
 
     .. math:: \ell_i = -w_{y_i}\Big[(1 - \varepsilon)\log q_{i, y_i}
               + \frac{\varepsilon}{C}\sum_k \frac{w_k}{w_{y_i}} \log q_{i,k}\Big]
@@ -542,7 +554,9 @@ def cross_entropy_loss(
     probability targets :math:`p_i`, smoothed to :math:`\tilde p_i`,
     :math:`\ell_i = -\sum_k w_k \tilde p_{i,k} \log q_{i,k}` and ``"mean"``
     divides by the number of samples N. If every target is
-    ignored, the mean is NaN, as in PyTorch.
+    ignored, the mean is NaN, as in PyTorch. (``logits`` and ``target`` keep
+    PyTorch's names: they hold :math:`z` and the labels :math:`y` or the true
+    distributions :math:`p`.)
 
     See Also
     --------
@@ -603,9 +617,10 @@ def numerical_gradient(f, x, h=1e-5):
     x : array_like
         Where to take the gradient. Never modified.
     h : float, default 1e-5
-        The step. The error is about :math:`h^2 |f'''| + \varepsilon |f| / h`, so
-        :math:`h \approx \varepsilon^{1/3} \approx 10^{-5}` balances the two in
-        float64.
+        The step. The error is about
+        :math:`h^2 |f'''| + \epsilon_{\mathrm{mach}} |f| / h`, so
+        :math:`h \approx \epsilon_{\mathrm{mach}}^{1/3} \approx 10^{-5}` balances
+        the two in float64.
 
     Returns
     -------
@@ -686,8 +701,9 @@ def softmax_cross_entropy_grad(labels, logits, axis=-1):
               = \operatorname{softmax}(z)_j \sum_k p_k - p_j
               = q_j - p_j
 
-    because the labels sum to one: the prediction minus the truth, each entry
-    in [-1, 1], so the gradient never explodes.
+    because :math:`p` sums to one: the prediction minus the truth, each entry
+    in [-1, 1], so the gradient never explodes. (``labels`` and ``logits`` keep
+    TensorFlow's names: they hold :math:`p` and :math:`z`.)
 
     See Also
     --------
@@ -746,7 +762,8 @@ def expected_calibration_error(labels, q, n_bins=15):
     (Naeini et al., 2015; Guo et al., 2017), where empty bins add nothing. A
     model is calibrated when, among the samples it predicts with confidence
     :math:`c`, a fraction :math:`c` is right; cross-entropy is a proper scoring
-    rule and rewards that, accuracy does not.
+    rule and rewards that, accuracy does not. (``labels``, named as in the
+    other helpers, holds the true classes :math:`y`.)
 
     See Also
     --------
