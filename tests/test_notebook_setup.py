@@ -22,7 +22,7 @@ SETUP = "%load_ext helpers.checking\nimport helpers"
 WHERE_IT_FAILED = """\
 import traceback
 try:
-    helpers.logit(0.5)
+    helpers.linear_logits(1.0, 1.0, 1.0)
 except TypeError as error:
     print(traceback.extract_tb(error.__traceback__)[-1].lineno)
 """
@@ -80,15 +80,15 @@ def test_a_traceback_after_an_edit_above_points_at_the_failing_line(kernel, tmp_
     """IPython 9's default autoreload recompiles only what changed, and leaves stale lines."""
     logits = tmp_path / "helpers" / "logits.py"
     run(kernel, SETUP)
-    failing = '    return p + "a"  # a TypeError'
-    stub = '    raise NotImplementedError("write logit in helpers/logits.py")'
+    failing = '    return X + "a"  # a TypeError'
+    stub = '    raise NotImplementedError("write linear_logits in helpers/logits.py")'
     text = save(logits, stub, failing)
     [printed] = run(kernel, WHERE_IT_FAILED)
     assert printed["text"].strip() == str(line_of(text, failing))
 
-    # Write linear_logits, above logit, in more lines than its stub: logit moves down.
-    body = "\n".join(["    Z = X @ W", "    Z = Z + b", "    Z = Z * 1", "    return Z"])
-    stub = '    raise NotImplementedError("write linear_logits in helpers/logits.py")'
+    # Write logit, above linear_logits, in more lines than its stub: linear_logits moves down.
+    body = "\n".join(["    q = p / (1 - p)", "    q = q * 1", "    q = q + 0", "    return q"])
+    stub = '    raise NotImplementedError("write logit in helpers/logits.py")'
     moved = save(logits, stub, body)
     assert line_of(moved, failing) > line_of(text, failing)
     [printed] = run(kernel, WHERE_IT_FAILED)
