@@ -156,12 +156,16 @@ def open_regular(folder, name):
     return os.fdopen(fd, "rb")
 
 
+def mib(size):
+    return f"{size / 2**20:,.0f} MiB" if size >= 2**20 else f"{size} bytes"
+
+
 def read_bounded(folder, name, cap):
     """The bytes of the regular file `name` in `folder`, if it holds at most `cap`."""
     with open_regular(folder, name) as f:
         data = f.read(cap + 1)
     if len(data) > cap:
-        raise Unreadable(f"{name} is over {cap} bytes")
+        raise Unreadable(f"{name} is over {mib(cap)}")
     return data
 
 
@@ -193,7 +197,7 @@ def load_array(folder, name):
         count = math.prod(shape)
         size = count * dtype.itemsize
         if max(count, size) > MAX_ARRAY:  # the count too: a zero-size dtype has no bytes
-            raise Unreadable(f"{name} declares {size} bytes of data, over {MAX_ARRAY}")
+            raise Unreadable(f"{name} declares {mib(size)} of data, over {mib(MAX_ARRAY)}")
         if os.fstat(f.fileno()).st_size != f.tell() + size:
             raise Unreadable(f"{name} is not the size its header declares")
         f.seek(0)

@@ -34,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import numpy as np
@@ -428,6 +428,27 @@ def import_problem(folder, names, ending):
     return {name: Outcome(name, "error", message) for name in names}
 
 
+@contextmanager
+def job_folder():
+    """A private folder for one child, removed afterwards whatever the child left in it."""
+    folder = Path(tempfile.mkdtemp(prefix="course-recheck-"))
+    try:
+        yield folder
+    finally:
+        remove(folder)
+
+
+def remove(folder):
+    """Remove `folder`. A tree the learner nested past Python's recursion limit, or left
+    without permissions (as a user other than root), is left to chmod and rm, which
+    walk any depth and never follow links."""
+    try:
+        shutil.rmtree(folder)
+    except (OSError, RecursionError):
+        for command in (["chmod", "-R", "u+rwX"], ["rm", "-rf"]):
+            subprocess.run([*command, "--", str(folder)], check=False, capture_output=True)
+
+
 def wall_clock_budget(count):
     """Seconds the whole re-check of `count` functions may take: twice what they may use."""
     return 2 * (TIME_LIMIT * count + STARTUP)
@@ -452,8 +473,7 @@ def recheck(helpers_dir, names, seed, limits=None, budget=None):
     while pending and time.monotonic() < deadline:
         calls = plan(pending, seed)
         cpu = {"RLIMIT_CPU": TIME_LIMIT * len(pending) + STARTUP}
-        with tempfile.TemporaryDirectory(prefix="course-recheck-") as tmp:
-            folder = Path(tmp)
+        with job_folder() as folder:
             prepare(folder, helpers_dir, calls, {**sandbox.LIMITS, **cpu, **(limits or {})})
             ending = run_child(folder, deadline)
             failed_import = import_problem(folder, pending, ending)
