@@ -631,6 +631,23 @@ if _os.path.exists(_os.path.join(_here, "calls.json")):
     _os.chdir(_os.path.join(_here, "work"))
 """
 
+# In the re-check only: softmax never returns, swallows the alarm, and makes a new file
+# in out/ every second, so that the child always seems to make progress.
+FAKE_PROGRESS = """\
+    import itertools
+    import time
+
+    here = os.path.dirname(os.getcwd())
+    if os.path.exists(os.path.join(here, "calls.json")):
+        for n in itertools.count():
+            try:
+                open(os.path.join(here, "out", f"fake{n}.json"), "w").close()
+                time.sleep(1)
+            except BaseException:
+                pass
+"""
+fakes_progress = with_softmax(FAKE_PROGRESS + CORRECT_SOFTMAX, prelude="import os\n")
+
 MALFORMED = {"softmax": "error"}
 # A malformed import record costs every function its trusted score; in the notebook the
 # four honest ones pass, so the two disagree.
@@ -652,6 +669,13 @@ CASES += [
         "out-folder-5000-deep",
         "at import: a folder 5,000 levels deep left in the re-check's out/",
         appending("__init__.py", DEEP_OUT),
+    ),
+    Case(
+        "fakes-progress-forever",
+        "softmax hangs in the re-check, swallowing the alarm and faking progress in out/;"
+        " the wall-clock budget ends it, and the functions after it never ran",
+        fakes_progress,
+        dict.fromkeys(("softmax", "log_softmax", "logsumexp"), "tamper_suspect"),
     ),
     Case(
         "raises-300-kb-message",
