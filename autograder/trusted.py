@@ -455,7 +455,8 @@ def wall_clock_budget(count):
 
 
 def out_of_time(name, budget):
-    return Outcome(name, "timeout", f"the re-check of this submission ran out of its {budget} s")
+    message = f"the re-check of this submission ran out of its {budget} s before {name} was judged"
+    return Outcome(name, "timeout", message)
 
 
 def recheck(helpers_dir, names, seed, limits=None, budget=None):
