@@ -189,7 +189,7 @@ def load_array(folder, name):
     and exactly as many bytes in the file as its header declares.
     """
     with open_regular(folder, name) as f:
-        shape, _, dtype = array_header(f, name)
+        shape, fortran, dtype = array_header(f, name)
         if dtype.hasobject:
             raise Unreadable(f"{name} holds Python objects ({dtype})")
         if any(n < 0 for n in shape):
@@ -200,8 +200,8 @@ def load_array(folder, name):
             raise Unreadable(f"{name} declares {mib(size)} of data, over {mib(MAX_ARRAY)}")
         if os.fstat(f.fileno()).st_size != f.tell() + size:
             raise Unreadable(f"{name} is not the size its header declares")
-        f.seek(0)
-        return npy_format.read_array(f, allow_pickle=False)
+        data = np.fromfile(f, dtype=dtype, count=count)  # the file is positioned after the header
+    return data.reshape(shape, order="F" if fortran else "C")
 
 
 def write_json(path, data):

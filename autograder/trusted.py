@@ -97,6 +97,8 @@ def array_of(item, most):
 
 
 NULL = {"type": "null"}
+# The kinds below are told apart by their required keys, so at most one can fit: "anyOf"
+# says the same as "oneOf" and stops at the first that fits: half the cost of reading.
 # The vocabulary of child.encode: an array, a JSON value, a foreign object, a probe...
 LEAVES = [
     exactly(npy={"type": "string", "pattern": ARRAY_NAME}, scalar={"type": "boolean"}),
@@ -106,10 +108,10 @@ LEAVES = [
 ]
 # ... or a list or tuple of those, one level deep: no input of the catalogue nests.
 VALUE = {
-    "oneOf": [
+    "anyOf": [
         *LEAVES,
-        exactly(list=array_of({"oneOf": LEAVES}, MAX_INPUTS)),
-        exactly(tuple=array_of({"oneOf": LEAVES}, MAX_INPUTS)),
+        exactly(list=array_of({"anyOf": LEAVES}, MAX_INPUTS)),
+        exactly(tuple=array_of({"anyOf": LEAVES}, MAX_INPUTS)),
     ]
 }
 WARNING = {
@@ -124,11 +126,11 @@ ERROR = exactly(
 )
 # out/<i>.json: what call i did, or why the child made no call.
 RECORD_SCHEMA = {
-    "oneOf": [
+    "anyOf": [
         exactly(
-            result={"oneOf": [NULL, VALUE]},
+            result={"anyOf": [NULL, VALUE]},
             warnings=array_of(WARNING, child.WARNINGS),
-            error={"oneOf": [NULL, ERROR]},
+            error={"anyOf": [NULL, ERROR]},
             inputs=array_of(VALUE, MAX_INPUTS),
         ),
         *(exactly(**{reason: {"const": True}}) for reason in ("missing", "timeout", "skipped")),
@@ -159,7 +161,7 @@ JSON_KINDS = {dict: "an object", list: "a list", str: "a string", bool: "a boole
 def schema_problem(error):
     """What a jsonschema error found, in a few words, without quoting a huge value."""
     where = error.json_path
-    if error.validator in ("oneOf", "type"):
+    if error.validator in ("anyOf", "type"):
         found = JSON_KINDS.get(type(error.instance), "a value")
         return f"{where} is {found} of a kind not allowed there"
     if error.validator in ("required", "additionalProperties"):
