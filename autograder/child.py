@@ -192,12 +192,12 @@ def load_array(folder, name):
         shape, fortran, dtype = array_header(f, name)
         if dtype.hasobject:
             raise Unreadable(f"{name} holds Python objects ({dtype})")
-        if any(n < 0 for n in shape):
-            raise Unreadable(f"{name} declares a negative shape {shape}")
         count = math.prod(shape)
         size = count * dtype.itemsize
         if max(count, size) > MAX_ARRAY:  # the count too: a zero-size dtype has no bytes
             raise Unreadable(f"{name} declares {mib(size)} of data, over {mib(MAX_ARRAY)}")
+        if any(not 0 <= n <= MAX_ARRAY for n in shape):  # not even a zero-size array's
+            raise Unreadable(f"{name} declares a shape out of bounds: {shape}"[:200])
         if os.fstat(f.fileno()).st_size != f.tell() + size:
             raise Unreadable(f"{name} is not the size its header declares")
         data = np.fromfile(f, dtype=dtype, count=count)  # the file is positioned after the header

@@ -154,7 +154,11 @@ ARRAY_ATTACKS = {
     ),
     "a negative shape": (
         write_header({"descr": "<f8", "fortran_order": False, "shape": (-2, -4)}),
-        "negative shape",
+        "a shape out of bounds",
+    ),
+    "an empty shape of 2**70 columns": (
+        write_header({"descr": "<f8", "fortran_order": False, "shape": (0, 2**70)}),
+        "a shape out of bounds",
     ),
     "Python objects": (
         lambda path: np.save(path, np.array([0.5, None], dtype=object), allow_pickle=True),
