@@ -25,8 +25,10 @@ Layout of the private directory::
 
 import copy
 import json
+import math
 import os
 import signal
+import stat
 import sys
 import time
 import warnings
@@ -34,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from numpy.lib import format as npy_format
 
 
 def squared_norm(v):
@@ -50,6 +53,12 @@ def loss_of_class_0(z):
 def twice(v):
     """f(v) = 2v: an array, not the scalar a gradient needs."""
     return v * 2
+
+
+# What a record keeps, in characters or items: of a class's name, of an exception's
+# classes (most derived first) and message, of the warnings and their messages. The
+# trusted parent refuses a record over these bounds (trusted.RECORD_SCHEMA).
+NAME, KINDS, MESSAGE, WARNINGS, WARNING = 100, 32, 2000, 5, 500
 
 
 # The functions the catalogue passes as arguments, sent by name.
@@ -74,7 +83,7 @@ def plain(value):
         return value
     if value is None or type(value) in (bool, int, float):
         return value
-    return Foreign(type(value).__name__, isinstance(value, np.ndarray))
+    return Foreign(type(value).__name__[:NAME], isinstance(value, np.ndarray))
 
 
 def encode(value, folder, stem):
@@ -98,7 +107,7 @@ def encode(value, folder, stem):
 def decode(data, folder):
     """The value `data` describes, reading arrays from `folder` without unpickling."""
     if "npy" in data:
-        array = np.load(Path(folder) / Path(data["npy"]).name, allow_pickle=False)
+        array = load_array(folder, data["npy"])
         return array[()] if data.get("scalar") else array
     if "list" in data or "tuple" in data:
         kind = "list" if "list" in data else "tuple"
@@ -109,6 +118,90 @@ def decode(data, folder):
     if "foreign" in data:
         return Foreign(str(data["foreign"]), bool(data.get("ndarray_subclass")))
     return data["json"]
+
+
+# What the other side wrote is read as data, bounded: no honest array of these lessons
+# comes near 64 MiB (the largest input is a few kB), and RLIMIT_FSIZE stops the child's
+# own writes at the same size.
+MAX_ARRAY = 64 * 2**20
+# Opening a link or a named pipe fails or returns at once, instead of following or waiting.
+READ_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
+
+
+class Unreadable(ValueError):
+    """A file of the job's folder that is not the plain data it should be."""
+
+
+def open_regular(folder, name):
+    """A file object for `name`, a plain name in `folder`, if it is a regular file.
+
+    The name is checked with lstat before anything opens it (a device or a pipe is never
+    opened), opened without following a link and without waiting, and checked again on
+    the open descriptor, so that nothing swapped in between is read.
+    """
+    if not name or name in (".", "..") or "/" in name or "\0" in name:
+        raise Unreadable(f"{name!r} is not a plain file name")
+    path = os.path.join(folder, name)
+    try:
+        before = os.lstat(path)
+        if not stat.S_ISREG(before.st_mode):
+            raise Unreadable(f"{name} is not a regular file")
+        fd = os.open(path, READ_FLAGS)
+    except OSError as exc:
+        raise Unreadable(f"{name} could not be opened: {exc.strerror}") from None
+    found = os.fstat(fd)
+    if (found.st_dev, found.st_ino) != (before.st_dev, before.st_ino) or found.st_nlink != 1:
+        os.close(fd)
+        raise Unreadable(f"{name} changed while it was opened, or is a hard link")
+    return os.fdopen(fd, "rb")
+
+
+def mib(size):
+    return f"{size / 2**20:,.0f} MiB" if size >= 2**20 else f"{size} bytes"
+
+
+def read_bounded(folder, name, cap):
+    """The bytes of the regular file `name` in `folder`, if it holds at most `cap`."""
+    with open_regular(folder, name) as f:
+        data = f.read(cap + 1)
+    if len(data) > cap:
+        raise Unreadable(f"{name} is over {mib(cap)}")
+    return data
+
+
+def array_header(f, name):
+    """(shape, fortran order, dtype) of an .npy file, read before any of its data."""
+    try:
+        version = npy_format.read_magic(f)
+        if version == (1, 0):
+            return npy_format.read_array_header_1_0(f)
+        if version == (2, 0):
+            return npy_format.read_array_header_2_0(f)
+    except (ValueError, SyntaxError, TypeError) as exc:  # what numpy raises on a bad header
+        raise Unreadable(f"{name} has no valid .npy header: {exc}") from None
+    raise Unreadable(f"{name} is .npy version {version}, not 1.0 or 2.0")
+
+
+def load_array(folder, name):
+    """The array in `folder`/`name`, checked against its header before its data is read.
+
+    No object dtype (that would need a pickle), at most :data:`MAX_ARRAY` bytes of data,
+    and exactly as many bytes in the file as its header declares.
+    """
+    with open_regular(folder, name) as f:
+        shape, fortran, dtype = array_header(f, name)
+        if dtype.hasobject:
+            raise Unreadable(f"{name} holds Python objects ({dtype})")
+        count = math.prod(shape)
+        size = count * dtype.itemsize
+        if max(count, size) > MAX_ARRAY:  # the count too: a zero-size dtype has no bytes
+            raise Unreadable(f"{name} declares {mib(size)} of data, over {mib(MAX_ARRAY)}")
+        if any(not 0 <= n <= MAX_ARRAY for n in shape):  # not even a zero-size array's
+            raise Unreadable(f"{name} declares a shape out of bounds: {shape}"[:200])
+        if os.fstat(f.fileno()).st_size != f.tell() + size:
+            raise Unreadable(f"{name} is not the size its header declares")
+        data = np.fromfile(f, dtype=dtype, count=count)  # the file is positioned after the header
+    return data.reshape(shape, order="F" if fortran else "C")
 
 
 def write_json(path, data):
@@ -152,8 +245,9 @@ def run_call(fn, number, call, folder):
     out = folder / "out"
     record = {
         "result": None if result is None else encode(result, out, f"{number}_result"),
-        "warnings": [[kind, message[:500]] for kind, message in caught[:5]],
-        "error": error and {"kinds": error[0], "message": error[1][:2000]},
+        "warnings": [[kind[:NAME], text[:WARNING]] for kind, text in caught[:WARNINGS]],
+        "error": error
+        and {"kinds": [k[:NAME] for k in error[0][:KINDS]], "message": error[1][:MESSAGE]},
         "inputs": [encode(value, out, f"{number}_in{i}") for i, value in enumerate(after)],
     }
     write_json(out / f"{number}.json", record)
@@ -198,7 +292,7 @@ def import_helpers(folder):
     try:
         import helpers
     except BaseException as exc:  # SyntaxError, SystemExit, anything the import runs
-        return None, f"helpers failed to import: {type(exc).__name__}: {exc}"[:2000]
+        return None, f"helpers failed to import: {type(exc).__name__}: {exc}"
     if getattr(helpers, "__file__", None) is None:
         return None, "helpers has no __init__.py, so it is not a package: restore the file"
     where = Path(helpers.__file__).resolve()
@@ -218,7 +312,8 @@ def main(folder, sandbox):
     sandbox.enter(job["sandbox"])  # what it cannot give, the grader warned of once
     os.environ["HOME"] = str(folder / "work")
     helpers, where = import_helpers(folder)
-    write_json(folder / "out" / "import.json", {"ok": helpers is not None, "detail": where})
+    record = {"ok": helpers is not None, "detail": where[:MESSAGE]}
+    write_json(folder / "out" / "import.json", record)
     if helpers is not None:
         run_calls(helpers, job["calls"], folder, job["budget"])
 

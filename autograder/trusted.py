@@ -11,9 +11,16 @@ and compares with the reference it computes itself, through the same judge as
 
 A function that hangs is cut off by the child's alarm; a child that stops making
 progress (the alarm swallowed) is killed with its whole process group; a child that
-dies mid-way is followed by another on the functions it never reached. Children are
-forked from a per-process zygote that has NumPy and SciPy imported and has never run
-a learner's code.
+dies mid-way is followed by another on the functions it never reached; the whole
+re-check of a submission has a wall-clock budget. Children are forked from a
+per-process zygote that has NumPy and SciPy imported and has never run a learner's code.
+
+The learner's code runs in the child and can write anything into ``out/``: every file
+read from there is hostile data. It is read only if it is a regular file (never through
+a link, never a pipe), within a size cap, and a record only if it fits
+:data:`RECORD_SCHEMA`; an array's header is checked before its data is read
+(:func:`child.load_array`). A file that is not so is that function's ``error``, or the
+lesson's for ``import.json``, with a message that says so.
 """
 
 import atexit
@@ -26,15 +33,18 @@ import signal
 import subprocess
 import sys
 import tempfile
-from contextlib import suppress
+import time
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import numpy as np
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
 
 from solutions import helpers as reference
 
 from . import child, sandbox
-from .child import TookTooLong, decode, encode
+from .child import PROBES, TookTooLong, Unreadable, decode, encode, read_bounded
 from .hidden import HIDDEN
 from .selfcheck import TIME_LIMIT, Call, Outcome, Raised, changed, items, judge, timed_out
 
@@ -47,13 +57,132 @@ STARTUP = 10
 ENDINGS = {0: "finished", -signal.SIGXCPU: "stalled", 128 + signal.SIGXCPU: "stalled"}
 # Seconds a stopped child's supervisor has to end it before its process group is killed.
 STOP_GRACE = 2
-# Records larger than this are not read: no honest result comes near it.
-MAX_RECORD = 64 * 2**20
+# Records larger than this are not read: an honest one is a few kB (its arrays are in
+# .npy files, its messages capped by the child), and the schema's bounds fit in 64 kB.
+MAX_RECORD = 2**20
+# Characters of a message that leaves this module: enough for a call, its inputs and
+# what went wrong; a report stays readable whatever a learner's exception says.
+MAX_MESSAGE = 500
 # The zygote's first code: only the directory of allowed packages joins the standard library.
 BOOT = (
     "import runpy, sys; sys.path.append(sys.argv[-1]); "
     "runpy.run_path(sys.argv[1], run_name='__main__')"
 )
+
+
+# -- what the child may write back ------------------------------------------------------
+
+# An array the child wrote: a plain name of its own in out/ (no folder, no "..").
+ARRAY_NAME = r"^[0-9]+_[A-Za-z0-9_]{1,100}\.npy$"
+# Inputs per call: the catalogue's functions take at most 4.
+MAX_INPUTS = 16
+
+
+def exactly(**properties):
+    """A JSON object with these properties, all of them required, and no other."""
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+
+
+def text(length):
+    return {"type": "string", "maxLength": length}
+
+
+def array_of(item, most):
+    return {"type": "array", "items": item, "maxItems": most}
+
+
+NULL = {"type": "null"}
+# The kinds below are told apart by their required keys, so at most one can fit: "anyOf"
+# says the same as "oneOf" and stops at the first that fits: half the cost of reading.
+# The vocabulary of child.encode: an array, a JSON value, a foreign object, a probe...
+LEAVES = [
+    exactly(npy={"type": "string", "pattern": ARRAY_NAME}, scalar={"type": "boolean"}),
+    exactly(json={"type": ["string", "number", "boolean", "null"], "maxLength": child.MESSAGE}),
+    exactly(foreign=text(child.NAME), ndarray_subclass={"type": "boolean"}),
+    exactly(probe={"enum": sorted(PROBES)}),
+]
+# ... or a list or tuple of those, one level deep: no input of the catalogue nests.
+VALUE = {
+    "anyOf": [
+        *LEAVES,
+        exactly(list=array_of({"anyOf": LEAVES}, MAX_INPUTS)),
+        exactly(tuple=array_of({"anyOf": LEAVES}, MAX_INPUTS)),
+    ]
+}
+WARNING = {
+    "type": "array",
+    "prefixItems": [text(child.NAME), text(child.WARNING)],
+    "minItems": 2,
+    "maxItems": 2,
+}
+ERROR = exactly(
+    kinds={**array_of(text(child.NAME), child.KINDS), "minItems": 1},
+    message=text(child.MESSAGE),
+)
+# out/<i>.json: what call i did, or why the child made no call.
+RECORD_SCHEMA = {
+    "anyOf": [
+        exactly(
+            result={"anyOf": [NULL, VALUE]},
+            warnings=array_of(WARNING, child.WARNINGS),
+            error={"anyOf": [NULL, ERROR]},
+            inputs=array_of(VALUE, MAX_INPUTS),
+        ),
+        *(exactly(**{reason: {"const": True}}) for reason in ("missing", "timeout", "skipped")),
+    ]
+}
+# out/import.json: where helpers came from, or why it did not import.
+IMPORT_SCHEMA = exactly(ok={"type": "boolean"}, detail=text(child.MESSAGE))
+RECORD = Draft202012Validator(RECORD_SCHEMA)
+IMPORT = Draft202012Validator(IMPORT_SCHEMA)
+
+
+def read_json(folder, name, validator):
+    """The JSON in `folder`/`name`, read as hostile data; Unreadable unless it fits."""
+    raw = read_bounded(folder, name, MAX_RECORD)
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested past Python's stack
+        raise Unreadable(f"{name} is not JSON: {str(exc)[:200]}") from None
+    problem = best_match(validator.iter_errors(data))
+    if problem is not None:
+        raise Unreadable(f"{name} does not fit the record format: {schema_problem(problem)}")
+    return data
+
+
+JSON_KINDS = {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}
+
+
+def schema_problem(error):
+    """What a jsonschema error found, in a few words, without quoting a huge value."""
+    where = error.json_path
+    if error.validator in ("anyOf", "type"):
+        found = JSON_KINDS.get(type(error.instance), "a value")
+        return f"{where} is {found} of a kind not allowed there"
+    if error.validator in ("required", "additionalProperties"):
+        return f"{where}: {error.message[:200]}"
+    return f"{where} breaks the rule {error.validator} = {error.validator_value!r}"
+
+
+def readable(message):
+    """`message` made safe for a report: control characters blanked, at most MAX_MESSAGE long.
+
+    Newlines and tabs stay (arrays print on several lines); a carriage return, an escape
+    sequence or a bidirectional override does not. Where it is cut, the end says so.
+    """
+    message = "".join(
+        c if c.isprintable() or c in "\n\t" else " " if c.isspace() else "\ufffd"
+        for c in message[: 2 * MAX_MESSAGE]
+    )
+    if len(message) <= MAX_MESSAGE:
+        return message
+    mark = f" [... cut: over {MAX_MESSAGE} characters]"
+    return message[: MAX_MESSAGE - len(mark)] + mark
 
 
 class Stopped(Exception):
@@ -211,44 +340,52 @@ def stop(forks, pid):
         forks.read(None)
 
 
-def run_child(folder):
-    """Fork a child on `folder`; wait while it makes progress; say how it ended."""
+def run_child(folder, deadline):
+    """Fork a child on `folder`; wait while it makes progress; say how it ended.
+
+    Past `deadline` (a time.monotonic()) it is stopped, progress or not: files in out/
+    are the child's to fake.
+    """
     forks = zygote()
     pid = forks.start(folder)
     seen = -1
     while True:
-        line = forks.read(TIME_LIMIT + STARTUP)
+        line = forks.read(max(0, min(TIME_LIMIT + STARTUP, deadline - time.monotonic())))
         if line is not None:
             kill_group(pid)  # anything it forked and left behind
             return ENDINGS.get(int(line.split()[1]), "died")
         progress = records(folder)
-        if progress == seen:
+        if progress == seen or time.monotonic() >= deadline:
             stop(forks, pid)
-            return "stalled"
+            return "overtime" if time.monotonic() >= deadline else "stalled"
         seen = progress
 
 
+def recorded(folder, name):
+    """Whether out/`name` exists as anything at all: a link or a pipe counts, and is refused."""
+    return os.path.lexists(folder / "out" / name)
+
+
 def read_record(folder, number, item):
-    """The Call that call `number` made, as the child recorded it."""
-    path = folder / "out" / f"{number}.json"
-    if not path.exists():
+    """The Call that call `number` made, as the child recorded it; Unreadable if malformed."""
+    out, name = folder / "out", f"{number}.json"
+    if not recorded(folder, name):
         raise Stopped
-    if path.stat().st_size > MAX_RECORD:
-        return Call(error=Raised(("Error",), "the result was too large to read"))
-    data = json.loads(path.read_text())
+    data = read_json(out, name, RECORD)
     if data.get("missing"):
         raise LookupError
     if data.get("timeout"):
         raise TookTooLong
-    out = folder / "out"
-    result = decode(data["result"], out) if data.get("result") else None
-    error = data.get("error")
-    if error:
-        error = Raised(tuple(str(k) for k in error["kinds"]) or ("Error",), str(error["message"]))
+    if data.get("skipped"):  # the child skips only the calls after a missing or timeout
+        raise Unreadable(f"{name} says the call was skipped, though nothing before it ended")
+    inputs = [*item.args, *item.kwargs.values()]
+    if len(data["inputs"]) != len(inputs):
+        raise Unreadable(f"{name} holds {len(data['inputs'])} inputs, not {len(inputs)}")
+    result = None if data["result"] is None else decode(data["result"], out)
+    error = data["error"] and Raised(tuple(data["error"]["kinds"]), data["error"]["message"])
     after = [decode(value, out) for value in data["inputs"]]
-    mutated = changed([*item.args, *item.kwargs.values()], after)
-    caught = tuple((str(kind), str(message)) for kind, message in data["warnings"])
-    return Call(result, caught, mutated, error)
+    caught = tuple(tuple(warning) for warning in data["warnings"])
+    return Call(result, caught, changed(inputs, after), error)
 
 
 def judge_recorded(folder, calls, name):
@@ -266,57 +403,104 @@ def judge_recorded(folder, calls, name):
         return timed_out(name)
     except Stopped:
         return None
+    except Unreadable as exc:
+        return Outcome(name, "error", f"the re-check's record for {name} was malformed: {exc}")
     except (ValueError, KeyError, TypeError, OSError) as exc:
         return Outcome(name, "error", f"{name}'s result could not be read: {exc}")
 
 
+def why_not_imported(folder, ending):
+    """Why the package did not import, or None if it did."""
+    if not recorded(folder, "import.json"):
+        if ending in ("stalled", "overtime"):
+            return f"importing helpers did not finish within {TIME_LIMIT + STARTUP} s"
+        return "importing helpers ended the Python process (sys.exit or a crash)"
+    try:
+        data = read_json(folder / "out", "import.json", IMPORT)
+    except Unreadable as exc:
+        return f"the re-check's record of importing helpers was malformed: {exc}"
+    return None if data["ok"] else data["detail"]
+
+
 def import_problem(folder, names, ending):
     """Outcomes for every function when the package itself did not import, else None."""
-    path = folder / "out" / "import.json"
-    if path.exists():
-        data = json.loads(path.read_text())
-        if data["ok"]:
-            return None
-        message = str(data["detail"])
-    elif ending == "stalled":
-        message = f"importing helpers did not finish within {TIME_LIMIT + STARTUP} s"
-    else:
-        message = "importing helpers ended the Python process (sys.exit or a crash)"
+    message = why_not_imported(folder, ending)
+    if message is None:
+        return None
     return {name: Outcome(name, "error", message) for name in names}
 
 
-def recheck(helpers_dir, names, seed, limits=None):
+@contextmanager
+def job_folder():
+    """A private folder for one child, removed afterwards whatever the child left in it."""
+    folder = Path(tempfile.mkdtemp(prefix="course-recheck-"))
+    try:
+        yield folder
+    finally:
+        remove(folder)
+
+
+def remove(folder):
+    """Remove `folder`. A tree the learner nested past Python's recursion limit, or left
+    without permissions (as a user other than root), is left to chmod and rm, which
+    walk any depth and never follow links."""
+    try:
+        shutil.rmtree(folder)
+    except (OSError, RecursionError):
+        for command in (["chmod", "-R", "u+rwX"], ["rm", "-rf"]):
+            subprocess.run([*command, "--", str(folder)], check=False, capture_output=True)
+
+
+def wall_clock_budget(count):
+    """Seconds the whole re-check of `count` functions may take: twice what they may use."""
+    return 2 * (TIME_LIMIT * count + STARTUP)
+
+
+def out_of_time(name, budget):
+    message = f"the re-check of this submission ran out of its {budget} s before {name} was judged"
+    return Outcome(name, "timeout", message)
+
+
+def recheck(helpers_dir, names, seed, limits=None, budget=None):
     """{name: Outcome} for the learner's functions `names` in `helpers_dir`, judged here.
 
     `limits` overrides :data:`sandbox.LIMITS`; the CPU limit defaults to the time the
-    functions are allowed, plus the start-up.
+    functions are allowed, plus the start-up. `budget` is the wall-clock seconds of the
+    whole re-check (default :func:`wall_clock_budget`): a function still unjudged then
+    timed out. Every message is :func:`readable`.
     """
+    budget = budget or wall_clock_budget(len(names))
+    deadline = time.monotonic() + budget
     outcomes = {}
     pending = list(names)
-    while pending:
+    while pending and time.monotonic() < deadline:
         calls = plan(pending, seed)
         cpu = {"RLIMIT_CPU": TIME_LIMIT * len(pending) + STARTUP}
-        with tempfile.TemporaryDirectory(prefix="course-recheck-") as tmp:
-            folder = Path(tmp)
+        with job_folder() as folder:
             prepare(folder, helpers_dir, calls, {**sandbox.LIMITS, **cpu, **(limits or {})})
-            ending = run_child(folder)
+            ending = run_child(folder, deadline)
             failed_import = import_problem(folder, pending, ending)
             if failed_import:
-                return {**outcomes, **failed_import}
-            outcomes.update(judge_run(folder, calls, pending, ending))
+                outcomes.update(failed_import)
+                break
+            outcomes.update(judge_run(folder, calls, pending, ending, budget))
         pending = [name for name in pending if name not in outcomes]
-    return outcomes
+    outcomes.update((name, out_of_time(name, budget)) for name in names if name not in outcomes)
+    return {
+        name: Outcome(name, outcome.status, readable(outcome.message))
+        for name, outcome in outcomes.items()
+    }
 
 
 def first_unrecorded(folder, calls):
     """The function of the first call the child left without a record: where it stopped."""
     for number, (name, _) in enumerate(calls):
-        if not (folder / "out" / f"{number}.json").exists():
+        if not recorded(folder, f"{number}.json"):
             return name
     return None
 
 
-def judge_run(folder, calls, names, ending):
+def judge_run(folder, calls, names, ending, budget):
     """Outcomes of one child run. The child works in order, so the function it stopped
     in is the one that hung or crashed it; the functions after it never ran, and go to
     a fresh child."""
@@ -324,7 +508,9 @@ def judge_run(folder, calls, names, ending):
     outcomes = {}
     for name in names:
         outcome = judge_recorded(folder, calls, name)
-        if outcome is None and ending == "stalled":
+        if outcome is None and ending == "overtime":
+            outcome = out_of_time(name, budget)
+        elif outcome is None and ending == "stalled":
             outcome = timed_out(name)
         elif outcome is None:
             outcome = Outcome(name, "error", f"{name} ended the Python process (sys.exit?)")

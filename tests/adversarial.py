@@ -1030,6 +1030,138 @@ def unmake(submissions):
     unnest(submissions / DEEP_CASE)
 
 
+# -- issue 11: the re-check's records ---------------------------------------------------
+# The learner's code runs in the re-check's child, beside the folder where the child
+# records each call (out/<i>.json, out/<i>_*.npy, out/import.json), and can write anything
+# there. softmax below is right in the re-check, and there, on each of its calls after the
+# first, it replaces what the child recorded of its previous call with `plant(out,
+# number)`. In the notebook it is plainly wrong, so that the trusted status stands.
+
+PLANTING = (
+    """\
+    here = os.path.dirname(os.getcwd())
+    if not os.path.exists(os.path.join(here, "calls.json")):
+        return np.zeros_like(as_float_array(z, "z"))
+    out = os.path.join(here, "out")
+    with open(os.path.join(here, "calls.json")) as f:
+        calls = json.load(f)["calls"]
+    number = len([n for n in os.listdir(out) if n.endswith(".json") and n[:-5].isdigit()])
+    if calls[number - 1]["function"] == "softmax":
+        plant(out, os.path.join(out, f"{number - 1}"))
+"""
+    + CORRECT_SOFTMAX
+)
+
+# plant(out, stem): each replaces the record of call `stem` with something hostile.
+PLANTS = {
+    "record-not-json": 'open(stem + ".json", "w").write("{not json")',
+    "record-is-a-list": 'open(stem + ".json", "w").write("[]")',
+    "record-is-a-fifo": 'os.unlink(stem + ".json")\n    os.mkfifo(stem + ".json")',
+    "record-links-out": 'os.unlink(stem + ".json")\n    os.symlink("/etc/passwd", stem + ".json")',
+    "record-of-2-mib": 'open(stem + ".json", "w").write(" " * 2**21 + "{}")',
+    "record-huge-message": (
+        'record = json.load(open(stem + ".json"))\n'
+        '    record["error"] = {"kinds": ["ValueError"], "message": "x" * 300_000}\n'
+        '    json.dump(record, open(stem + ".json", "w"))'
+    ),
+    "record-path-outside": (
+        'record = json.load(open(stem + ".json"))\n'
+        '    record["result"] = {"npy": "../in/0_0.npy", "scalar": False}\n'
+        '    json.dump(record, open(stem + ".json", "w"))'
+    ),
+    "npy-declares-8-tib": (
+        'header = {"descr": "<f8", "fortran_order": False, "shape": (2**40,)}\n'
+        '    with open(stem + "_result.npy", "wb") as f:\n'
+        "        np.lib.format.write_array_header_1_0(f, header)"
+    ),
+    "npy-of-objects": (
+        'np.save(stem + "_result.npy", np.array([0.5, None], dtype=object), allow_pickle=True)'
+    ),
+    "npy-shorter-than-header": (
+        'data = open(stem + "_result.npy", "rb").read()\n'
+        '    open(stem + "_result.npy", "wb").write(data[:-8])'
+    ),
+    "import-record-not-json": (
+        'open(os.path.join(out, "import.json"), "w").write("helpers imported fine")'
+    ),
+}
+
+
+def planting(plant):
+    """A build whose softmax plants `plant` (a statement on `out` and `stem`) in the re-check."""
+    prelude = f"import json\nimport os\n\n\ndef plant(out, stem):\n    {plant}\n"
+    return with_softmax(PLANTING, prelude=prelude)
+
+
+# At import, in the re-check only: a folder nested past the depth Python's rmtree can
+# remove, left in out/ for the grader to clean up.
+DEEP_OUT = """
+import os as _os
+
+_here = _os.path.dirname(_os.getcwd())
+if _os.path.exists(_os.path.join(_here, "calls.json")):
+    _os.chdir(_os.path.join(_here, "out"))
+    for _ in range(5000):
+        _os.mkdir("d")
+        _os.chdir("d")
+    _os.chdir(_os.path.join(_here, "work"))
+"""
+
+# In the re-check only: softmax never returns, swallows the alarm, and makes a new file
+# in out/ every second, so that the child always seems to make progress.
+FAKE_PROGRESS = """\
+    import itertools
+    import time
+
+    here = os.path.dirname(os.getcwd())
+    if os.path.exists(os.path.join(here, "calls.json")):
+        for n in itertools.count():
+            try:
+                open(os.path.join(here, "out", f"fake{n}.json"), "w").close()
+                time.sleep(1)
+            except BaseException:
+                pass
+"""
+fakes_progress = with_softmax(FAKE_PROGRESS + CORRECT_SOFTMAX, prelude="import os\n")
+
+MALFORMED = {"softmax": "error"}
+# A malformed import record costs every function its trusted score; in the notebook the
+# four honest ones pass, so the two disagree.
+IMPORT_MALFORMED = dict.fromkeys(FUNCTIONS, "tamper_suspect") | MALFORMED
+
+CASES += [
+    *(
+        Case(name, f"softmax's re-check record replaced: {name}", planting(plant), MALFORMED)
+        for name, plant in PLANTS.items()
+        if not name.startswith("import")
+    ),
+    Case(
+        "import-record-not-json",
+        "out/import.json overwritten with text that is not JSON",
+        planting(PLANTS["import-record-not-json"]),
+        IMPORT_MALFORMED,
+    ),
+    Case(
+        "out-folder-5000-deep",
+        "at import: a folder 5,000 levels deep left in the re-check's out/",
+        appending("__init__.py", DEEP_OUT),
+    ),
+    Case(
+        "fakes-progress-forever",
+        "softmax hangs in the re-check, swallowing the alarm and faking progress in out/;"
+        " the wall-clock budget ends it, and the functions after it never ran",
+        fakes_progress,
+        dict.fromkeys(("softmax", "log_softmax", "logsumexp"), "tamper_suspect"),
+    ),
+    Case(
+        "raises-300-kb-message",
+        "softmax raises a ValueError whose message is 300 kB",
+        with_softmax('    raise ValueError("overflow " * 33_000)\n'),
+        {"softmax": "error"},
+    ),
+]
+
+
 def make(submissions, bait):
     """Write the canary and every case into `submissions`, one folder per student.
 
