@@ -32,11 +32,12 @@ from test_lab import free_port
 
 from autograder import gradebook, grading, sanitize
 from autograder.demo import reference_helpers, working_copy
+from autograder.lessons import ROOT
 
 ASSIGNMENT = "lesson-02"
 HOSTILE = [case.name for case in PAGE_CASES]
 LOADING = 120_000  # ms a page may take to settle: two shared cores render a 1 MB page slowly
-MATHS = r"\frac{1}{1+e^{-x}}"  # from lesson 2's markdown: the sigmoid's textbook form
+MATHS = r"\frac{1}{1+e^{-z}}"  # from lesson 2's markdown: the sigmoid's textbook form
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +65,11 @@ def feedback(out, student):
 def read(path):
     with path.open(newline="") as f:
         return list(csv.DictReader(f))
+
+
+def test_the_maths_the_pages_must_show_is_in_lesson_2():
+    # Otherwise a change of notation in the lesson reads as "the maths is missing".
+    assert MATHS in (ROOT / "lessons" / f"{adversarial.LESSON}.ipynb").read_text()
 
 
 def test_every_page_attack_is_graded_like_the_canary(out):
