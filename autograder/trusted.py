@@ -46,6 +46,7 @@ from solutions import helpers as reference
 from . import child, sandbox
 from .child import PROBES, TookTooLong, Unreadable, decode, encode, read_bounded
 from .hidden import HIDDEN
+from .report import printable
 from .selfcheck import TIME_LIMIT, Call, Outcome, Raised, changed, items, judge, timed_out
 
 # The packages a learner's helpers may import besides the standard library.
@@ -167,22 +168,6 @@ def schema_problem(error):
     if error.validator in ("required", "additionalProperties"):
         return f"{where}: {error.message[:200]}"
     return f"{where} breaks the rule {error.validator} = {error.validator_value!r}"
-
-
-def readable(message):
-    """`message` made safe for a report: control characters blanked, at most MAX_MESSAGE long.
-
-    Newlines and tabs stay (arrays print on several lines); a carriage return, an escape
-    sequence or a bidirectional override does not. Where it is cut, the end says so.
-    """
-    message = "".join(
-        c if c.isprintable() or c in "\n\t" else " " if c.isspace() else "\ufffd"
-        for c in message[: 2 * MAX_MESSAGE]
-    )
-    if len(message) <= MAX_MESSAGE:
-        return message
-    mark = f" [... cut: over {MAX_MESSAGE} characters]"
-    return message[: MAX_MESSAGE - len(mark)] + mark
 
 
 class Stopped(Exception):
@@ -467,7 +452,7 @@ def recheck(helpers_dir, names, seed, limits=None, budget=None):
     `limits` overrides :data:`sandbox.LIMITS`; the CPU limit defaults to the time the
     functions are allowed, plus the start-up. `budget` is the wall-clock seconds of the
     whole re-check (default :func:`wall_clock_budget`): a function still unjudged then
-    timed out. Every message is :func:`readable`.
+    timed out. Every message is :func:`report.printable`, at most MAX_MESSAGE long.
     """
     budget = budget or wall_clock_budget(len(names))
     deadline = time.monotonic() + budget
@@ -487,7 +472,7 @@ def recheck(helpers_dir, names, seed, limits=None, budget=None):
         pending = [name for name in pending if name not in outcomes]
     outcomes.update((name, out_of_time(name, budget)) for name in names if name not in outcomes)
     return {
-        name: Outcome(name, outcome.status, readable(outcome.message))
+        name: Outcome(name, outcome.status, printable(outcome.message, MAX_MESSAGE))
         for name, outcome in outcomes.items()
     }
 

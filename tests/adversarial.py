@@ -25,7 +25,7 @@ from autograder.submissions import rejected_label
 
 CANARY = "canary"  # an honest student graded first; no attack may change anything of theirs
 LESSON = "02-sigmoid-vs-softmax"
-FUNCTIONS = ("sigmoid", "log_sigmoid", "softmax", "log_softmax", "logsumexp")
+FUNCTIONS = ("sigmoid", "softmax", "logsumexp", "log_softmax", "log_sigmoid")  # module order
 MODULE = "sigmoid_softmax.py"
 
 CORRECT_SOFTMAX = """\
@@ -1151,7 +1151,8 @@ CASES += [
         "softmax hangs in the re-check, swallowing the alarm and faking progress in out/;"
         " the wall-clock budget ends it, and the functions after it never ran",
         fakes_progress,
-        dict.fromkeys(("softmax", "log_softmax", "logsumexp"), "tamper_suspect"),
+        # The child works in the module's order: softmax and every function after it.
+        dict.fromkeys(FUNCTIONS[FUNCTIONS.index("softmax") :], "tamper_suspect"),
     ),
     Case(
         "raises-300-kb-message",
