@@ -32,6 +32,7 @@ import stat
 import sys
 import time
 import warnings
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,6 +127,8 @@ def decode(data, folder):
 MAX_ARRAY = 64 * 2**20
 # Opening a link or a named pipe fails or returns at once, instead of following or waiting.
 READ_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
+# Descriptors kept free for a call's record: it writes one file at a time.
+SPARE_DESCRIPTORS = 4
 
 
 class Unreadable(ValueError):
@@ -237,11 +240,28 @@ def invoke(fn, args, kwargs):
     return result, [*args_in, *kwargs_in.values()], found, error
 
 
+@contextmanager
+def spare_descriptors(count=SPARE_DESCRIPTORS):
+    """Hold `count` file descriptors while the learner's code runs, and free them after.
+
+    A function that leaks every descriptor it may open (RLIMIT_NOFILE) would otherwise
+    leave none for its own record: the call would look like a crash, not a result.
+    """
+    spare = [os.dup(0) for _ in range(count)]
+    try:
+        yield
+    finally:
+        for fd in spare:
+            with suppress(OSError):  # the learner's code may have closed it already
+                os.close(fd)
+
+
 def run_call(fn, number, call, folder):
     """Make one call and record what happened, the inputs after the call included."""
     args = [decode(a, folder / "in") for a in call["args"]]
     kwargs = {k: decode(v, folder / "in") for k, v in call["kwargs"].items()}
-    result, after, caught, error = invoke(fn, args, kwargs)
+    with spare_descriptors():
+        result, after, caught, error = invoke(fn, args, kwargs)
     out = folder / "out"
     record = {
         "result": None if result is None else encode(result, out, f"{number}_result"),

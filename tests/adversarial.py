@@ -1123,6 +1123,16 @@ FAKE_PROGRESS = """\
                 pass
 """
 fakes_progress = with_softmax(FAKE_PROGRESS + CORRECT_SOFTMAX, prelude="import os\n")
+# In the re-check only: every descriptor the child may open (RLIMIT_NOFILE), left open.
+LEAK_DESCRIPTORS = """\
+    if os.path.exists(os.path.join(os.path.dirname(os.getcwd()), "calls.json")):
+        while True:
+            try:
+                os.open(os.devnull, os.O_RDONLY)
+            except OSError:
+                break
+"""
+leaks_descriptors = with_softmax(LEAK_DESCRIPTORS + CORRECT_SOFTMAX, prelude="import os\n")
 
 MALFORMED = {"softmax": "error"}
 # A malformed import record costs every function its trusted score; in the notebook the
@@ -1153,6 +1163,12 @@ CASES += [
         fakes_progress,
         # The child works in the module's order: softmax and every function after it.
         dict.fromkeys(FUNCTIONS[FUNCTIONS.index("softmax") :], "tamper_suspect"),
+    ),
+    Case(
+        "leaks-every-file-descriptor",
+        "softmax is right, but in the re-check it first opens files until none is left,"
+        " so that the child could not write its record",
+        leaks_descriptors,
     ),
     Case(
         "raises-300-kb-message",
