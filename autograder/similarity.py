@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
+from . import files
 from .lessons import LESSONS, ROOT
 from .release import ASSIGNMENT, without_markers
 
@@ -117,13 +118,12 @@ def fingerprints(source, names):
 
 
 def read_module(path):
-    """The text of a staged module, or None if it is missing, a link or too large."""
+    """The text of a staged module, or None if it is missing, not a regular file or too large."""
     try:
-        if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_SOURCE:
-            return None
-        return path.read_text(errors="replace")
-    except OSError:
+        data = files.read_regular(path, MAX_SOURCE)
+    except ValueError:  # over MAX_SOURCE
         return None
+    return None if data is None else data.decode(errors="replace")
 
 
 def submissions_of(course, lesson):

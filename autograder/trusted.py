@@ -28,7 +28,6 @@ import importlib.util
 import json
 import os
 import select
-import shutil
 import signal
 import subprocess
 import sys
@@ -43,7 +42,7 @@ from jsonschema.exceptions import best_match
 
 from solutions import helpers as reference
 
-from . import child, sandbox
+from . import child, files, sandbox
 from .child import PROBES, TookTooLong, Unreadable, decode, encode, read_bounded
 from .hidden import HIDDEN
 from .report import printable
@@ -230,8 +229,7 @@ def prepare(folder, helpers_dir, calls, limits):
         (folder / sub).mkdir(parents=True)
     folder.chmod(0o755)  # the sandbox's user reads its inputs; the grader alone writes them
     for path in sorted(Path(helpers_dir).glob("*.py")):
-        if path.is_file() and not path.is_symlink():
-            shutil.copyfile(path, folder / "work" / "helpers" / path.name)
+        files.copy_regular(path, folder / "work" / "helpers" / path.name)  # never a link
     job = {
         "calls": encode_calls(folder, calls),
         "budget": TIME_LIMIT,
@@ -422,18 +420,7 @@ def job_folder():
     try:
         yield folder
     finally:
-        remove(folder)
-
-
-def remove(folder):
-    """Remove `folder`. A tree the learner nested past Python's recursion limit, or left
-    without permissions (as a user other than root), is left to chmod and rm, which
-    walk any depth and never follow links."""
-    try:
-        shutil.rmtree(folder)
-    except (OSError, RecursionError):
-        for command in (["chmod", "-R", "u+rwX"], ["rm", "-rf"]):
-            subprocess.run([*command, "--", str(folder)], check=False, capture_output=True)
+        sandbox.remove_tree(folder)  # at any depth, never following a link
 
 
 def wall_clock_budget(count):
