@@ -27,7 +27,7 @@ from pathlib import Path
 
 from .lessons import LESSONS
 from .release import ASSIGNMENT
-from .report import read_csv
+from .report import read_csv, safe_cell
 
 FORMATS = ("canvas", "moodle", "wide")
 CANVAS_IDENTITY = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
@@ -120,7 +120,9 @@ def export(out, fmt, to=None, say=print):
     with target.open("w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(header)
-        writer.writerows(rows)
+        # Every cell as report writes it: never the start of a spreadsheet formula.
+        for row in rows:
+            writer.writerow([safe_cell(name, cell) for name, cell in zip(header, row, strict=True)])
     waiting = {row["student_id"] for row in grades if row["needs_manual_grade"] == "true"}
     say(f"{len(by_student(grades))} students written to {target}")
     if waiting:

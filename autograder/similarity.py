@@ -30,6 +30,7 @@ from pathlib import Path
 from . import files
 from .lessons import LESSONS, ROOT
 from .release import ASSIGNMENT, without_markers
+from .report import safe_cell
 
 REFERENCE = "(reference)"
 FIELDS = ("lesson", "student_a", "student_b", "kind", "functions")
@@ -178,7 +179,7 @@ def write(out, flags):
         writer.writeheader()
         for flag in flags:
             row = {**flag.__dict__, "functions": " ".join(flag.functions)}
-            writer.writerow(row)
+            writer.writerow({name: safe_cell(name, row[name]) for name in FIELDS})
 
 
 def report(out, course, say=print):

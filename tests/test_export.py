@@ -84,3 +84,14 @@ def test_to_writes_where_asked(out, tmp_path):
     target = tmp_path / "for-canvas.csv"
     assert cli.main(["export", str(out), "--format", "canvas", "--to", str(target)]) == 0
     assert target.read_text().startswith("Student,ID,SIS User ID,SIS Login ID,Section,")
+
+
+def test_no_exported_cell_starts_a_formula(out):
+    # grades.csv can be edited by hand before an export; the export is as safe as it.
+    rows = [{**GRADES[0], "student_id": "=HYPERLINK(A1)"}]
+    with (out / "grades.csv").open("w", newline="") as f:
+        writer = csv.DictWriter(f, GRADES[0])
+        writer.writeheader()
+        writer.writerows(rows)
+    _, student = exported(out, "wide")
+    assert student[0] == "'=HYPERLINK(A1)"
