@@ -1,17 +1,32 @@
-"""The public cases of every graded function: one catalogue for ``course check`` and the grader.
+"""The public cases of every graded function: what "correct" means, written once.
 
-A :class:`Case` is a call whose result is compared with the reference's on the same
-inputs; its ``hint`` is what a failure there usually means, in the learner's words.
-A :class:`Raises` is a call that must raise ``ValueError``. The grader adds hidden
-cases of its own; these are the ones a learner sees.
+A :class:`~solutions.helpers.judge.Case` is a call whose result must match the
+reference's on the same inputs; its ``hint`` is what a failure there usually means,
+in the learner's words. A :class:`~solutions.helpers.judge.Raises` is a call that
+must raise ``ValueError``. ``course build`` compiles these, with the reference's
+results, into ``helpers/cases.json`` (:func:`compiled_json`): every check a learner
+runs, and the public half of the trusted re-check, judge against those data. The
+grader adds hidden cases of its own (:mod:`autograder.hidden`).
 """
 
-from dataclasses import dataclass, field
+import json
+import warnings
+from functools import cache
 
 import numpy as np
 
-from .child import loss_of_class_0, squared_norm, twice
-from .compare import DEFAULT_ULPS
+from solutions.helpers import judge
+from solutions.helpers.judge import (
+    Case,
+    Raises,
+    Spec,
+    loss_of_class_0,
+    squared_norm,
+    to_json,
+    twice,
+)
+
+from .lessons import LESSONS
 
 inf = np.inf
 
@@ -28,31 +43,9 @@ def ints(values):
     return np.array(values, dtype=np.int64)
 
 
-@dataclass(frozen=True)
-class Case:
-    args: tuple
-    kwargs: dict = field(default_factory=dict)
-    hint: str = ""
-    scale: float | None = None  # 0 demands full relative accuracy; None: the inputs' size
-
-
-@dataclass(frozen=True)
-class Raises:
-    args: tuple
-    kwargs: dict
-    why: str
-
-
-@dataclass(frozen=True)
-class Spec:
-    name: str
-    cases: tuple
-    raises: tuple = ()
-    ulps: float = DEFAULT_ULPS
-
-
-def case(*args, hint="", scale=None, **kwargs):
-    return Case(args, kwargs, hint, scale)
+def case(*args, hint="", scale=None, quiet=False, example=False, **kwargs):
+    """A public case; its expected value is the reference's, filled in by :func:`compiled`."""
+    return Case(args, kwargs, None, hint, scale, quiet, example)
 
 
 def raises(*args, why, **kwargs):
@@ -584,3 +577,82 @@ SPECS = (
 )
 
 CATALOGUE = {spec.name: spec for spec in SPECS}
+
+
+def expected(name, item):
+    """The reference's result for a case: what the learner's must match.
+
+    Warnings are errors here: a reference that warned on a public case would teach the
+    opposite of what the judge demands.
+    """
+    from solutions import helpers as reference
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        done = judge.call(getattr(reference, name), item.args, item.kwargs)
+    if done.error is not None or done.mutated:
+        raise RuntimeError(f"the reference fails its own case {item}: {done.error}")
+    return done.result
+
+
+def with_expected(name, cases):
+    return tuple(
+        Case(c.args, c.kwargs, expected(name, c), c.hint, c.scale, c.quiet, c.example)
+        for c in cases
+    )
+
+
+@cache
+def compiled():
+    """{name: Spec} with every public case's expected value computed by the reference."""
+    return {
+        name: Spec(name, with_expected(name, spec.cases), spec.raises, spec.ulps)
+        for name, spec in CATALOGUE.items()
+    }
+
+
+def case_json(item):
+    data = {
+        "args": [to_json(a) for a in item.args],
+        "kwargs": {k: to_json(v) for k, v in item.kwargs.items()},
+    }
+    if isinstance(item, Raises):
+        return {**data, "why": item.why}
+    optional = {
+        "hint": item.hint,
+        "scale": item.scale,
+        "quiet": item.quiet,
+        "example": item.example,
+    }
+    return {
+        **data,
+        "expected": to_json(item.expected),
+        **{key: value for key, value in optional.items() if value not in ("", None, False)},
+    }
+
+
+def compiled_json():
+    """The text of ``helpers/cases.json``: the lessons, and every function's public cases."""
+    specs = compiled()
+    data = {
+        "generated_from": "autograder/catalogue.py and the reference in solutions/helpers",
+        "lessons": [
+            {
+                "number": lesson.number,
+                "title": lesson.title,
+                "module": lesson.module,
+                "functions": lesson.functions,
+            }
+            for lesson in LESSONS
+        ],
+        "functions": {
+            name: {
+                "ulps": specs[name].ulps,
+                "cases": [case_json(c) for c in specs[name].cases],
+                "raises": [case_json(r) for r in specs[name].raises],
+            }
+            for lesson in LESSONS
+            for name in lesson.functions
+        },
+    }
+    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"

@@ -9,9 +9,11 @@ makes the calls and writes back plain data only: ``.npy`` files (read with
 is numbers, which the parent judges itself.
 
 This file needs nothing but the standard library and NumPy, so that it can run where
-the course's own packages cannot be imported. The encoding below (:func:`encode`,
-:func:`decode`) is shared by both sides, and :func:`plain` is how ``course check``
-turns a live result into the same vocabulary.
+the course's own packages cannot be imported: the judge's file
+(``solutions/helpers/judge.py``, standard library and NumPy only) is linked into the
+zygote's package directory as ``course_judge``, so that the calls are made, and results
+turned into plain data, by the same code as in a learner's own checks. The encoding
+below (:func:`encode`, :func:`decode`) is shared by both sides.
 
 Layout of the private directory::
 
@@ -23,7 +25,6 @@ Layout of the private directory::
     out/<i>.json        what call i did: result, warnings, error, the inputs after the call
 """
 
-import copy
 import json
 import math
 import os
@@ -31,60 +32,22 @@ import signal
 import stat
 import sys
 import time
-import warnings
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from numpy.lib import format as npy_format
 
-
-def squared_norm(v):
-    """f(v) = sum of v**2, whose gradient is 2v."""
-    return float(np.sum(np.square(v)))
-
-
-def loss_of_class_0(z):
-    """f(z) = -log softmax(z)[0], whose gradient is softmax(z) - [1, 0, ...]."""
-    top = np.max(z)
-    return float(top + np.log(np.sum(np.exp(z - top))) - z[0])
-
-
-def twice(v):
-    """f(v) = 2v: an array, not the scalar a gradient needs."""
-    return v * 2
+try:  # in the grader, the course's own judge ...
+    from solutions.helpers.judge import PROBES, Foreign, invoke, plain
+except ImportError:  # ... which the zygote, with no course package, has as a file of its own
+    from course_judge import PROBES, Foreign, invoke, plain
 
 
 # What a record keeps, in characters or items: of a class's name, of an exception's
 # classes (most derived first) and message, of the warnings and their messages. The
 # trusted parent refuses a record over these bounds (trusted.RECORD_SCHEMA).
 NAME, KINDS, MESSAGE, WARNINGS, WARNING = 100, 32, 2000, 5, 500
-
-
-# The functions the catalogue passes as arguments, sent by name.
-PROBES = {f.__name__: f for f in (squared_norm, loss_of_class_0, twice)}
-
-
-@dataclass(frozen=True)
-class Foreign:
-    """A returned value that is not plain data (a list, an ndarray subclass, ...), by name only."""
-
-    type_name: str
-    ndarray_subclass: bool = False
-
-
-def plain(value):
-    """`value` if it is plain data (an ndarray, a NumPy or Python number), else a Foreign."""
-    if isinstance(value, Foreign):
-        return value
-    if type(value) is np.ndarray and value.dtype.kind != "O":
-        return value
-    if isinstance(value, np.generic) and type(value).__module__ == "numpy":
-        return value
-    if value is None or type(value) in (bool, int, float):
-        return value
-    return Foreign(type(value).__name__[:NAME], isinstance(value, np.ndarray))
 
 
 def encode(value, folder, stem):
@@ -220,24 +183,6 @@ class TookTooLong(BaseException):
 
 def expire(signum, frame):
     raise TookTooLong
-
-
-def invoke(fn, args, kwargs):
-    """Call fn on deep copies of the inputs, catching what it raises and warns.
-
-    Returns the result as plain data (None if it raised), the input copies after the
-    call, the warnings as (category, message) pairs, and the exception as (its class
-    names, most derived first; its message), or None.
-    """
-    args_in, kwargs_in = copy.deepcopy(args), copy.deepcopy(kwargs)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            result, error = plain(fn(*args_in, **kwargs_in)), None
-        except Exception as exc:  # the learner's code may raise anything
-            result, error = None, ([kind.__name__ for kind in type(exc).__mro__], str(exc))
-    found = [(w.category.__name__, str(w.message)) for w in caught]
-    return result, [*args_in, *kwargs_in.values()], found, error
 
 
 @contextmanager

@@ -7,10 +7,12 @@ For every student and lesson:
    so that a lesson is graded on its own functions only;
 2. a worker re-checks every graded function in a sandboxed child
    (:mod:`autograder.trusted`): the score that counts;
-3. the worker runs real ``nbgrader autograde`` into a gradebook of its own, with the
-   run's seed in the kernel's environment, under a per-notebook time limit;
-4. where the notebook's score and the trusted one differ, the status is
-   ``tamper_suspect``; the trusted scores are written over the auto scores and nbgrader
+3. the worker runs real ``nbgrader autograde`` into a gradebook of its own, under a
+   per-notebook time limit; its kernel judges the public cases only, and holds no
+   reference, no hidden case and no seed;
+4. where the notebook's verdict on the public cases and the re-check's on the same
+   cases differ, the status is ``tamper_suspect``; the trusted scores are written over
+   the auto scores and nbgrader
    writes the feedback, without hidden tests or their tracebacks;
 5. the parent, the only writer of the course gradebook, stores the submission.
 
@@ -39,8 +41,8 @@ from nbformat.warnings import DuplicateCellId
 from sqlalchemy.exc import SAWarning
 
 from . import files, gradebook, kernel, report, sandbox, similarity, trusted
+from .hidden import seed_for
 from .lessons import LESSONS, ROOT
-from .notebook import SEED_VARIABLE
 from .release import ASSIGNMENT, helpers_for, outside_repository
 from .submissions import Problem, discover
 
@@ -153,7 +155,6 @@ def start_worker(course_dir, template, out, seed, cell_timeout, limits, temp):
     log = database.with_suffix(".log").open("a")
     os.dup2(log.fileno(), 2)
     warnings.simplefilter("ignore", SAWarning)  # see gradebook.add_submission
-    os.environ[SEED_VARIABLE] = str(seed)
     os.environ.update(dict.fromkeys(ONE_THREAD, "1"))
     kernel_limits = {"RLIMIT_CPU": cell_timeout * NOTEBOOK_TIMEOUTS, **limits}
     os.environ[kernel.LIMITS_VARIABLE] = json.dumps(kernel_limits)
@@ -234,7 +235,13 @@ def run_notebook(task):
 
 
 def reconcile(task, outcomes, kernel):
-    """checks.csv rows: the trusted outcome, flagged where the notebook's score differs."""
+    """checks.csv rows: the trusted outcome, flagged where the notebook's verdict on the
+    public cases differs from the re-check's on the same cases.
+
+    The graded cell judges the public cases only, with the judge the re-check uses, so
+    an honest notebook always agrees; failing a hidden case is ``failed``, never
+    ``tamper_suspect``.
+    """
     worth = gradebook.points(task.lesson)
     rows = []
     for name in task.lesson.functions:
@@ -242,11 +249,12 @@ def reconcile(task, outcomes, kernel):
         score = worth[name] if outcome.status == "passed" else 0.0
         status, message = outcome.status, outcome.message
         ran = None if kernel is None else kernel.get(name)
-        if ran is not None and ran != score:
+        public = trusted.public_verdict(outcome)
+        if ran is not None and public is not None and (ran == worth[name]) != public:
             status = "tamper_suspect"
             message = (
-                f"the notebook run scored {ran:g}/{worth[name]:g}, "
-                f"the trusted re-check {score:g}/{worth[name]:g}"
+                f"the notebook's graded cell {'passed' if ran else 'failed'} the public "
+                f"cases, the trusted re-check {'passed' if public else 'failed'} them"
                 + ("" if outcome.status == "passed" else f": {outcome.message}")
             )
         rows.append(
@@ -274,15 +282,16 @@ def timed(function, *args):
     return function(*args), time.monotonic() - start
 
 
-def recheck_timed(helpers, lesson):
-    return timed(trusted.recheck, helpers, lesson.functions, WORKER["seed"], WORKER["limits"])
+def recheck_timed(helpers, lesson, seed):
+    return timed(trusted.recheck, helpers, lesson.functions, seed, WORKER["limits"])
 
 
 def reference_seconds(lesson):
     """How long the trusted re-check of the reference takes here: once per lesson and worker."""
     measured = WORKER.setdefault("reference_seconds", {})
     if lesson.number not in measured:
-        measured[lesson.number] = recheck_timed(ROOT / "solutions" / "helpers", lesson)[1]
+        reference = ROOT / "solutions" / "helpers"
+        measured[lesson.number] = recheck_timed(reference, lesson, WORKER["seed"])[1]
     return measured[lesson.number]
 
 
@@ -315,9 +324,11 @@ def grade_task(task):
 def grade_staged(task):
     course = WORKER["course"]
     staged = course / "submitted" / task.student / task.assignment / "helpers"
-    outcomes, recheck_seconds = recheck_timed(staged, task.lesson)
+    digest = sha256_of(staged)
+    seed = seed_for(WORKER["seed"], task.student, task.number, digest)
+    outcomes, recheck_seconds = recheck_timed(staged, task.lesson, seed)
     notebook_run, notebook_seconds = timed(run_notebook, task)
-    graded = Graded(task, [], notebook_run, sha256_of(staged))
+    graded = Graded(task, [], notebook_run, digest)
     graded.problems += slowness(task, recheck_seconds, notebook_run, notebook_seconds)
     ran = course / "autograded" / task.student / task.assignment / "helpers"
     if graded.notebook_run == "ran" and sha256_of(ran) != graded.helpers_sha256:
@@ -417,7 +428,7 @@ def choose_seed(out, seed):
     """The given seed, else the one this OUT was graded with, else a fresh secret one."""
     if seed is not None:
         return seed
-    return report.read_run(out).get("seed") or secrets.randbits(32)
+    return report.read_run(out).get("seed") or secrets.randbits(63)  # fits a CSV's int64
 
 
 def grade(

@@ -1,16 +1,33 @@
 """Hidden cases: fresh random inputs for every graded function, drawn from a seeded generator.
 
-Learners never see these inputs, so an answer cannot be hard-coded; the seed makes a
-grading run reproducible. Each generator returns cases in float64 and float32, of
-ordinary size and at the extremes where naive formulas overflow.
+Learners never see these inputs, so an answer cannot be hard-coded. The seed of a
+submission is derived (:func:`seed_for`) from the run's secret and from the submission
+itself: the student, the lesson and the digest of the helpers that are graded. A
+student who learns their hidden inputs (say, from an exception message that echoes
+them) gains nothing: changed helpers get other inputs. An appeal re-grades the same
+files with the same secret (``course grade --seed``) and reproduces every number.
+Only the trusted grader runs this module: no notebook kernel and no sandboxed child
+can import it, and neither ever sees a seed.
+
+Each generator returns cases in float64 and float32, of ordinary size and at the
+extremes where naive formulas overflow.
 """
+
+import hashlib
 
 import numpy as np
 
+from solutions.helpers.judge import loss_of_class_0, squared_norm
+
 from .catalogue import case
-from .child import loss_of_class_0, squared_norm
 
 DTYPES = (np.float64, np.float32)
+
+
+def seed_for(secret, student, lesson, helpers_sha256):
+    """The hidden cases' seed for one submission of one lesson: 128 bits of a SHA-256."""
+    text = f"{secret}\0{student}\0{lesson}\0{helpers_sha256}".encode()
+    return int.from_bytes(hashlib.sha256(text).digest()[:16], "big")
 
 
 def shape(rng):

@@ -8,11 +8,14 @@ sandbox of :mod:`autograder.sandbox` with what a kernel needs to see, scrubs the
 environment, and only then becomes ipykernel.
 
 What the kernel sees: the system, the Python installation and the course's virtual
-environment, read-only; the grader's packages, read-only, because the hidden tests
-compare with the reference inside the kernel; a private copy of the submission's
-folder, at that folder's path, its sockets and a fresh home, writable. Not the
-gradebook, not the course's ``source/``, not another student's work. The kernel's own
-score is never trusted anyway: the trusted re-check (:mod:`autograder.trusted`) decides.
+environment, read-only; a private copy of the submission's folder, at that folder's
+path, its sockets and a fresh home, writable. Not the grader's packages (the reference,
+the catalogue, the hidden cases: shown empty even where the environment holds them),
+not the run's seed, not the gradebook, not the course's ``source/``, not another
+student's work. The graded cells need none of it: they judge the public cases of the
+submission's ``helpers/cases.json``, which the grader staged from the release. The
+kernel's own score is never trusted anyway: the trusted re-check
+(:mod:`autograder.trusted`) decides, and compares it with its own on the same cases.
 
 The copy is the seal between the kernel and nbgrader. After the kernel ends, nbgrader
 (root, in CI) writes the graded notebook into the submission's folder, chmods every file
@@ -30,15 +33,13 @@ import tempfile
 from pathlib import Path
 
 from . import files, sandbox
-from .lessons import ROOT
 
 NAME = "logits-to-loss-sandbox"
 # What the kernel's environment keeps: nbgrader's flag, the parent ipykernel watches,
-# the run's seed, one BLAS thread.
+# one BLAS thread. Nothing else of the grader's: no seed, no token, no path.
 KEEP = (
     "NBGRADER_EXECUTION",
     "JPY_PARENT_PID",
-    "COURSE_GRADING_SEED",
     "OMP_NUM_THREADS",
     "OPENBLAS_NUM_THREADS",
     "MKL_NUM_THREADS",
@@ -75,12 +76,6 @@ def limits():
     return {**sandbox.LIMITS, "RLIMIT_CPU": CPU_SECONDS, **chosen}
 
 
-def grader_packages():
-    """The course's own packages, unless the environment's folder already holds them."""
-    here = [ROOT / "autograder", ROOT / "solutions"]
-    return [path for path in here if not path.is_relative_to(sys.prefix)]
-
-
 def private_folder():
     """A fresh folder for one kernel: its home, its copy of the working folder, its root.
 
@@ -99,14 +94,14 @@ def policy(sockets, private):
     """What the kernel sees; `sockets` is None when it is reached over TCP."""
     workdir, home = Path.cwd(), private / "home"
     mine = [path for path in (sockets, home) if path is not None]
-    packages = [[path, False] for path in (sys.prefix, *grader_packages())]
     return {
         "binds": [
             *sandbox.system_binds(),
-            *packages,
+            [sys.prefix, False],
             *([path, True] for path in mine),
             [workdir, True, private / "work"],  # the copy, where the original was
         ],
+        "masks": sandbox.course_packages(),
         "scratch": private / "root",
         "workdir": workdir,
         "user": sandbox.sandbox_user(os.getppid()),

@@ -1,7 +1,8 @@
 """The trusted re-check: the score that counts, computed outside the notebook kernel.
 
 For one submission and lesson, the parent writes every call to make (the public
-cases, the hidden cases drawn from the run's seed, the bad inputs) into a private
+cases and bad inputs of ``helpers/cases.json``, then hidden cases drawn from the
+submission's own seed, :func:`autograder.hidden.seed_for`) into a private
 directory, starts :mod:`autograder.child` there in a fresh interpreter that can import
 only the copy of the learner's ``helpers`` plus NumPy and SciPy, and reads back plain
 data. It never imports the learner's code: it decodes ``.npy`` files without
@@ -40,13 +41,14 @@ import numpy as np
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-from solutions import helpers as reference
+from solutions.helpers import judge
+from solutions.helpers.checking import TIME_LIMIT, TookTooLong, timed_out
+from solutions.helpers.judge import Call, Case, Outcome, Raised, changed
 
-from . import child, files, sandbox
-from .child import PROBES, TookTooLong, Unreadable, decode, encode, read_bounded
+from . import catalogue, child, files, sandbox
+from .child import PROBES, Unreadable, decode, encode, read_bounded
 from .hidden import HIDDEN
 from .report import printable
-from .selfcheck import TIME_LIMIT, Call, Outcome, Raised, changed, items, judge, timed_out
 
 # The packages a learner's helpers may import besides the standard library.
 ALLOWED_PACKAGES = ("numpy", "scipy")
@@ -173,12 +175,20 @@ class Stopped(Exception):
     """The child ended before this call finished."""
 
 
+def hidden_cases(name, seed):
+    """The hidden cases of `name` drawn from `seed`, with the reference's results."""
+    drawn = HIDDEN[name](np.random.default_rng(seed))
+    return tuple(
+        Case(c.args, c.kwargs, catalogue.expected(name, c), c.hint, c.scale, c.quiet) for c in drawn
+    )
+
+
 def plan(names, seed):
-    """(function, item) for every call, in judging order; hidden cases from `seed`."""
+    """(function, item) for every call, in judging order: the public items, which a
+    learner's own check judges too, then the hidden cases drawn from `seed`."""
+    public = catalogue.compiled()
     return [
-        (name, item)
-        for name in names
-        for item in items(name, HIDDEN[name](np.random.default_rng(seed)))
+        (name, item) for name in names for item in (*public[name].items, *hidden_cases(name, seed))
     ]
 
 
@@ -205,6 +215,7 @@ def link_allowed_packages(site):
     for path in allowed_packages():
         (site / path.name).symlink_to(path)
     (site / "course_sandbox.py").symlink_to(sandbox.__file__)
+    (site / "course_judge.py").symlink_to(judge.__file__)
     site.chmod(0o755)  # readable by the sandbox's unprivileged user
 
 
@@ -373,17 +384,20 @@ def read_record(folder, number, item):
 
 def judge_recorded(folder, calls, name):
     """The function's outcome from the child's records; None where the records stop."""
-    recorded = (
-        (item, read_record(folder, number, item))
-        for number, (function, item) in enumerate(calls)
-        if function == name
-    )
+    reached = []  # the items read so far: a timeout's place tells public from hidden
+
+    def recorded():
+        for number, (function, item) in enumerate(calls):
+            if function == name:
+                reached.append(item)
+                yield item, read_record(folder, number, item)
+
     try:
-        return judge(name, getattr(reference, name), recorded)
+        return judge.judge(catalogue.compiled()[name], recorded())
     except LookupError:
         return Outcome(name, "missing", f"helpers has no function named {name}")
     except TookTooLong:
-        return timed_out(name)
+        return Outcome(name, "timeout", timed_out(name).message, len(reached))
     except Stopped:
         return None
     except Unreadable as exc:
@@ -459,9 +473,20 @@ def recheck(helpers_dir, names, seed, limits=None, budget=None):
         pending = [name for name in pending if name not in outcomes]
     outcomes.update((name, out_of_time(name, budget)) for name in names if name not in outcomes)
     return {
-        name: Outcome(name, outcome.status, printable(outcome.message, MAX_MESSAGE))
+        name: Outcome(name, outcome.status, printable(outcome.message, MAX_MESSAGE), outcome.judged)
         for name, outcome in outcomes.items()
     }
+
+
+def public_verdict(outcome):
+    """Whether the function passed its public items, as a learner's own check judges
+    them: True, False, or None where the re-check did not get to a verdict on them."""
+    public = len(catalogue.compiled()[outcome.function].items)
+    if outcome.status == "passed" or outcome.judged > public:
+        return True
+    if outcome.status == "timeout":
+        return None
+    return False
 
 
 def first_unrecorded(folder, calls):

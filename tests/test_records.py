@@ -22,8 +22,8 @@ from adversarial import FUNCTIONS, PLANTS
 from autograder import child, report, trusted
 from autograder.child import Unreadable
 from autograder.demo import reference_helpers, working_copy
-from autograder.selfcheck import time_limit
 from solutions import helpers as reference
+from solutions.helpers.checking import time_limit
 
 # Seconds after which a read that waits (on a pipe, say) fails the test instead of hanging it.
 NO_HANG = 10

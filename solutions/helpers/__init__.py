@@ -11,12 +11,14 @@ module                 lesson
 =====================  =========================================================
 
 Every function is also importable from the package itself:
-``from helpers import softmax``. Two modules are given to you, ready to use:
-``validation`` (input checks) and ``checking`` (``compare``, used by the lessons'
-check cells).
+``from helpers import softmax``. Three modules are given to you, ready to use:
+``validation`` (input checks), ``judge`` (what "correct" means, with the public cases
+in ``cases.json``) and ``checking`` (``examples``, ``check`` and ``compare``, used by
+the lessons' cells, and ``python -m helpers``, which checks every function).
 """
 
-from .checking import compare  # noqa: F401  (a tool for the check cells, not an exercise)
+# The lessons' tools for the check cells, the graded cells and the demos, not exercises.
+from .checking import check, compare, examples  # noqa: F401
 from .divergences import js_divergence, kl_divergence, mutual_information
 from .information import binary_entropy, entropy, self_information
 from .logits import hardmax, linear_logits, logit, one_hot

@@ -1,16 +1,219 @@
-r"""The lessons' notebook tools: ``compare`` for the check cells, and the set-up cell's extension.
+r"""The lessons' notebook tools: the check cells, the graded cells, and the set-up cell.
 
-This is not an exercise. The lessons' "check" cells use :func:`compare` to show you,
-for each example, whether your answer is exact, close (within rounding) or different.
+This is not an exercise. Each function you write is judged on the public cases in
+``cases.json`` by :mod:`helpers.judge`, the same judge the grader uses:
+
+- a lesson's check cell runs :func:`examples`, which shows the exercise's examples and
+  whether every public case passes;
+- its graded cell runs :func:`check`, which fails with the judge's message;
+- ``python -m helpers`` (``course check`` in a clone of the course) checks
+  every function at once.
+
 Each lesson's set-up cell runs ``%load_ext helpers.checking``, which reloads your
 ``helpers`` whenever you save a file and turns a function you have not written yet
-into one line that says where to write it.
+into one line that says where to write it. :func:`compare` is for the demos: it says
+whether two values are exactly, nearly or not equal.
 """
 
+import argparse
+import importlib
+import json
+import signal
 import traceback
+from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 import numpy as np
+
+from . import judge
+
+TIME_LIMIT = 10  # seconds per function: generous for these tiny inputs, short for a hang
+
+
+class TookTooLong(BaseException):
+    """Raised by the alarm; a BaseException so that `except Exception` cannot swallow it."""
+
+
+def expire(signum, frame):
+    raise TookTooLong
+
+
+@contextmanager
+def time_limit(seconds):
+    """Raise TookTooLong in the main thread after `seconds` (POSIX; no limit elsewhere)."""
+    if not hasattr(signal, "SIGALRM"):
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@cache
+def compiled():
+    """The compiled public cases: {"lessons": [...], "functions": {name: Spec}}."""
+    data = json.loads(judge.CASES.read_text())
+    specs = {name: judge.spec_from_json(name, spec) for name, spec in data["functions"].items()}
+    return data["lessons"], specs
+
+
+def module_of(name):
+    """The helpers module the learner writes `name` in."""
+    lessons, _ = compiled()
+    return next(lesson["module"] for lesson in lessons if name in lesson["functions"])
+
+
+def learner():
+    """The package these tools belong to: the learner's helpers."""
+    return importlib.import_module(__package__)
+
+
+def run(fn, spec, extra=()):
+    """The Outcome of `fn` on every item of `spec`, then `extra`, in this process."""
+    calls = ((item, judge.call(fn, item.args, item.kwargs)) for item in (*spec.items, *extra))
+    try:
+        with time_limit(TIME_LIMIT):
+            return judge.judge(spec, calls)
+    except TookTooLong:
+        return timed_out(spec.name)
+
+
+def timed_out(name):
+    message = f"{name} ran for over {TIME_LIMIT} s: an infinite loop?"
+    return judge.Outcome(name, "timeout", message)
+
+
+def outcome_of(module, spec):
+    """The Outcome of the function `spec` names in `module` (the learner's package)."""
+    fn = getattr(module, spec.name, None)
+    if not callable(fn):
+        return judge.Outcome(spec.name, "missing", f"helpers has no function named {spec.name}")
+    return run(fn, spec)
+
+
+def where_to_write(name):
+    return f"{name} is not yet implemented: write it in helpers/{module_of(name)}.py"
+
+
+class CheckFailed(AssertionError):
+    """A graded cell's verdict: one line, the judge's message, without a traceback."""
+
+    def _render_traceback_(self):  # IPython shows this instead of a traceback
+        return [f"{type(self).__name__}: {self}"]
+
+
+def check(name):
+    """The graded cell's check: every public case of `name`; raise CheckFailed if one fails.
+
+    Parameters
+    ----------
+    name : str
+        A graded function, e.g. ``"softmax"``.
+
+    Raises
+    ------
+    CheckFailed
+        With the judge's message: the failing call, what it returned, and the usual fix.
+    """
+    spec = compiled()[1][name]
+    outcome = outcome_of(learner(), spec)
+    if outcome.status == "not_implemented":
+        raise CheckFailed(where_to_write(name))
+    if outcome.status != "passed":
+        raise CheckFailed(outcome.message)
+    print(f"{name}: all {outcome.judged} public cases pass")
+
+
+def verdict(done, case, name, ulps):
+    """One example's line: exact or close only when the judge passes the call."""
+    problem = judge.judge_case(done, case, name, ulps)
+    if problem:
+        return f"FAILED: {problem[1]}"
+    actual, expected = np.asarray(done.result), np.asarray(case.expected)
+    if np.array_equal(actual, expected, equal_nan=True):
+        return "exact"
+    return f"close ({difference(actual, expected)})"
+
+
+def examples(name):
+    """The check cell: the exercise's examples, each judged, then all the public cases.
+
+    Prints one line per example and one for the whole function; never raises, so that
+    the cells below still run. "exact" and "close" appear only for results the graded
+    cell accepts.
+    """
+    spec = compiled()[1][name]
+    fn = getattr(learner(), name, None)
+    outcome = outcome_of(learner(), spec)
+    if outcome.status == "not_implemented":
+        print(where_to_write(name) + ", then run this cell again.")
+        return
+    if outcome.status == "missing":
+        print(outcome.message)
+        return
+    for case in (c for c in spec.cases if c.example):
+        done = judge.call(fn, case.args, case.kwargs)
+        shown = judge.render_call(name, case.args, case.kwargs)
+        print(f"{shown} = {judge.describe(done.result)}: {verdict(done, case, name, spec.ulps)}")
+    if outcome.status == "passed":
+        print(f"{name}: all {outcome.judged} public cases pass; the graded cell runs the same")
+    else:
+        print(f"{name} {judge.STATUSES[outcome.status]}: {outcome.message}")
+
+
+def report(module, names=(), lessons=(), out=print):
+    """Check the named functions of `module` (default: all), lesson by lesson; exit status.
+
+    What ``python -m helpers`` and ``course check`` print.
+    """
+    catalogue, specs = compiled()
+    counts = dict.fromkeys(judge.STATUSES, 0)
+    out(f"Checking {Path(module.__file__).parent}")
+    for lesson in catalogue:
+        wanted = [n for n in lesson["functions"] if not names or n in names]
+        if not wanted or (lessons and lesson["number"] not in lessons):
+            continue
+        out(f"\nLesson {lesson['number']}: {lesson['title']}")
+        for name in wanted:
+            outcome = outcome_of(module, specs[name])
+            counts[outcome.status] += 1
+            label = judge.STATUSES[outcome.status]
+            detail = f" ({outcome.message})" if outcome.status == "passed" else ""
+            out(f"  {label:<20} {name}{detail}")
+            if outcome.status not in ("passed", "not_implemented"):
+                out(f"      {outcome.message}")
+    out("\n" + ", ".join(f"{n} {judge.STATUSES[s]}" for s, n in counts.items() if n))
+    return 0 if counts["passed"] == sum(counts.values()) else 1
+
+
+def main(argv=None):
+    """``python -m helpers [NAME ...] [--lesson N ...]``: check your helpers."""
+    _, specs = compiled()
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers",
+        description="Check your helpers on the public cases, as the graded cells do.",
+        epilog="example: python -m helpers softmax --lesson 3",
+    )
+    parser.add_argument("names", nargs="*", metavar="NAME", help="graded functions to check")
+    parser.add_argument("--lesson", type=int, action="append", default=[], help="lesson number")
+    args = parser.parse_args(argv)
+    unknown = [name for name in args.names if name not in specs]
+    if unknown:
+        parser.error(f"no graded function named {', '.join(unknown)}")
+    numbers = [lesson["number"] for lesson in compiled()[0]]
+    if set(args.lesson) - set(numbers):
+        parser.error(f"the lessons are numbered {numbers[0]} to {numbers[-1]}")
+    try:
+        module = learner()
+    except Exception as exc:  # a syntax error or crash in the learner's files
+        print(f"Could not import helpers: {type(exc).__name__}: {exc}")
+        return 1
+    return report(module, args.names, args.lesson)
 
 
 def compare(label, actual, expected, rtol=1e-7, atol=1e-12):
