@@ -127,10 +127,9 @@ def stage(work, course_dir):
     ]
     if work.helpers is not None:
         released = helpers_for(lesson, "release")
-        for other in LESSONS:
-            if other is not lesson:
-                name = f"{other.module}.py"
-                (folder / "helpers" / name).write_text(released[name])
+        others = [f"{other.module}.py" for other in LESSONS if other is not lesson]
+        for name in (*others, "cases.json"):  # and the public cases, the release's own
+            (folder / "helpers" / name).write_text(released[name])
     return skipped
 
 

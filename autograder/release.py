@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import kernel
 from .build import helper_stub
+from .catalogue import compiled_json
 from .lessons import LESSONS, ROOT
 
 ASSIGNMENT = "lesson-{:02d}"
@@ -58,6 +59,7 @@ def helpers_for(lesson, version, earlier="reference"):
             files[path.name] = path.read_text()
         else:
             files[path.name] = helper_stub(path)
+    files["cases.json"] = compiled_json()  # the public cases the lesson's cells judge
     return files
 
 
