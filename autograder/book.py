@@ -109,6 +109,9 @@ def stage(source):
     for path in sorted((ROOT / "solutions" / "helpers").glob("*.py")):
         texts.append(without_markers(path.read_text()))
         (helpers / path.name).write_text(texts[-1])
+    cases = ROOT / "solutions" / "helpers" / "cases.json"  # what the check cells judge against
+    texts.append(cases.read_text())
+    (helpers / cases.name).write_text(texts[-1])
     (source / "api.rst").write_text(api_reference())
     for lesson in LESSONS:
         nb = book_notebook(ROOT / "solutions" / f"{lesson.slug}.ipynb")
