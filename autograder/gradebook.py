@@ -191,10 +191,12 @@ def add_submission(gb, assignment, student):
         gb.add_submission(assignment, student)
 
 
-def store(gb, lesson, student, auto_scores):
+def store(gb, lesson, student, auto_scores, flagged=False):
     """(Re)write one submission in the course gradebook, keeping any grading done by hand.
 
-    Returns nbgrader's (score, max score, needs manual grade) of the submission.
+    `flagged` sets the formgrader's "Flagged?" mark: a ``tamper_suspect`` for the
+    instructor to look at. Returns nbgrader's (score, max score, needs manual grade) of
+    the submission.
     """
     assignment = ASSIGNMENT.format(lesson.number)
     gb.update_or_create_student(student)
@@ -211,6 +213,7 @@ def store(gb, lesson, student, auto_scores):
         grade.needs_manual_grade = grade.name not in auto_scores and grade.manual_score is None
     for comment in nb.comments:
         comment.manual_comment = comments.get(comment.name)
+    nb.flagged = flagged
     gb.db.commit()
     submission = gb.find_submission(assignment, student)
     return submission.score, submission.max_score, submission.needs_manual_grade

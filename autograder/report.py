@@ -110,7 +110,8 @@ class Results:
         lesson = task.lesson
         if stored:
             auto = {check.grade_id: check.score for check in checks}
-            score, max_score, needs = gradebook.store(gb, lesson, task.student, auto)
+            suspect = any(check.status == "tamper_suspect" for check in checks)
+            score, max_score, needs = gradebook.store(gb, lesson, task.student, auto, suspect)
         else:
             score, max_score, needs = 0.0, gradebook.lesson_max_score(gb, lesson), False
         self.grades.append(

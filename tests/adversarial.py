@@ -351,12 +351,13 @@ CASES = [
     ),
     Case(
         "import-solutions",
-        "softmax imports the reference from the solutions package",
+        "softmax imports the reference from the solutions package, which neither the kernel"
+        " nor the re-check can import",
         with_softmax(
             "    from solutions.helpers import softmax as reference\n"
             "    return reference(z, axis)\n"
         ),
-        {"softmax": "tamper_suspect"},
+        {"softmax": "error"},
     ),
     Case(
         "import-autograder",
@@ -365,19 +366,19 @@ CASES = [
             "    import autograder.hidden\n    import solutions.helpers\n"
             "    return solutions.helpers.softmax(z, axis)\n"
         ),
-        {"softmax": "tamper_suspect"},
+        {"softmax": "error"},
     ),
     Case(
         "read-reference-file",
         "softmax finds the reference's source file on disk and runs it",
         cheat_if("find('solutions')"),
-        {"softmax": "tamper_suspect"},  # the kernel sees it: see SECURITY.md
+        {"softmax": "failed"},
     ),
     Case(
         "read-hidden-tests",
         "softmax reads the hidden tests (autograder/hidden.py) from disk",
         cheat_if("find('hidden.py')"),
-        {"softmax": "tamper_suspect"},  # the kernel sees it: see SECURITY.md
+        {"softmax": "failed"},
     ),
     Case(
         "read-gradebook",
@@ -1161,8 +1162,9 @@ CASES += [
         "softmax hangs in the re-check, swallowing the alarm and faking progress in out/;"
         " the wall-clock budget ends it, and the functions after it never ran",
         fakes_progress,
-        # The child works in the module's order: softmax and every function after it.
-        dict.fromkeys(FUNCTIONS[FUNCTIONS.index("softmax") :], "tamper_suspect"),
+        # The child works in the module's order: softmax and every function after it time
+        # out, with no verdict on their public cases, so no accusation either.
+        dict.fromkeys(FUNCTIONS[FUNCTIONS.index("softmax") :], "timeout"),
     ),
     Case(
         "leaks-every-file-descriptor",

@@ -176,11 +176,17 @@ def test_each_case_ends_exactly_as_expected(corpus, case):
         assert earned == (POINTS[name] if found[name] == "passed" else 0.0), name
 
 
-def test_a_tamper_suspect_gives_both_scores(corpus):
+def test_a_tamper_suspect_gives_both_verdicts_and_is_flagged_in_the_formgrader(corpus):
     _, out, *_ = corpus
     row = checks(out)["input-transformer", "softmax"]
-    assert "the notebook run scored" in row["message"]
-    assert "the trusted re-check 0/" in row["message"]
+    assert "the notebook's graded cell passed the public cases" in row["message"]
+    assert "the trusted re-check failed them" in row["message"]
+    with gradebook.open_gradebook(gradebook.sqlite_url(out / "gradebook.db")) as gb:
+        flagged = {
+            student: gradebook.submitted_notebook(gb, LESSONS[1], student).flagged
+            for student in ("input-transformer", CANARY)
+        }
+    assert flagged == {"input-transformer": True, CANARY: False}
 
 
 def test_the_grade_is_the_canary_s_less_the_targeted_functions(corpus):
