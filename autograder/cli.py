@@ -126,7 +126,15 @@ def parse(argv):
         help="re-grade only this student (repeatable); everyone else's grades stay",
     )
     p.add_argument(
-        "--seed", type=int, help="the hidden cases' seed (default: the one OUT was graded with)"
+        "--seed",
+        type=int,
+        help="the run's secret, for an appeal (default: the one OUT was graded with)",
+    )
+    p.add_argument(
+        "--roster",
+        metavar="CSV",
+        help="map an LMS download (Canvas, Moodle) to student ids: columns student_id and "
+        "lms_id and/or name",
     )
     p.add_argument(
         "--limit",
@@ -217,6 +225,7 @@ def run(args, rest):
             students=args.student,
             seed=args.seed,
             limits=dict(args.limit),
+            roster=args.roster,
         )
     if args.command == "export":
         from . import export

@@ -40,7 +40,7 @@ import psutil
 from nbformat.warnings import DuplicateCellId
 from sqlalchemy.exc import SAWarning
 
-from . import files, gradebook, kernel, report, sandbox, similarity, trusted
+from . import files, gradebook, kernel, lms, report, sandbox, similarity, trusted
 from .hidden import seed_for
 from .lessons import LESSONS, ROOT
 from .release import ASSIGNMENT, helpers_for, outside_repository
@@ -440,11 +440,13 @@ def grade(
     students=(),
     seed=None,
     limits=None,
+    roster=None,
     say=print,
 ):
     """Grade every submission in `submissions` into `out`; return the exit status.
 
-    `limits` overrides the sandbox's resource limits (:data:`sandbox.LIMITS`).
+    `limits` overrides the sandbox's resource limits (:data:`sandbox.LIMITS`); `roster`
+    is the path of a CSV that maps an LMS download's names to student ids (:mod:`lms`).
     """
     submissions, out = Path(submissions).resolve(), outside_repository(out)
     if not submissions.is_dir():
@@ -464,7 +466,8 @@ def grade(
         )
     say(f"Preparing the nbgrader course in {course} ...")
     template = gradebook.prepare_course(course, db_url)
-    works, problems = discover(submissions, out / "unpacked", set(students))
+    names = lms.read_roster(roster) if roster else None
+    works, problems = discover(submissions, out / "unpacked", set(students), names)
     missing = set(students) - {work.student for work in works} - {p.student for p in problems}
     if missing:
         raise ValueError(f"no submission for {', '.join(sorted(missing))} in {submissions}")

@@ -17,6 +17,7 @@ entry whose name is not a student id under a label derived from it, never the na
 itself; nothing here is fatal to the batch.
 """
 
+import functools
 import hashlib
 import lzma
 import os
@@ -28,6 +29,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from . import lms
 from .lessons import LESSONS
 from .release import ASSIGNMENT
 from .report import REJECTED, printable
@@ -259,12 +261,17 @@ def student_id(entry):
         student = entry.name
     else:
         raise ValueError(f"entry {describe(entry.name)} is neither a folder nor a .zip")
+    check_student_id(student, f"entry {describe(entry.name)} is not named by a student id")
+    return student
+
+
+def check_student_id(student, problem):
+    """ValueError(`problem`, and what a student id is) unless `student` is one."""
     if not STUDENT_ID.fullmatch(student):
         raise ValueError(
-            f"entry {describe(entry.name)} is not named by a student id (up to 64 letters, "
-            "digits and . _ @ + -, a letter or digit at each end); rename it"
+            f"{problem} (up to 64 letters, digits and . _ @ + -, a letter or digit at each "
+            "end); rename it, or map it to one with --roster"
         )
-    return student
 
 
 def works_of(student, entry, unpack_dir):
@@ -280,35 +287,72 @@ def works_of(student, entry, unpack_dir):
     return [Work(student, lesson, *lesson_files(root, lesson), entry) for lesson in LESSONS]
 
 
-def explain(entry, exc):
-    """What went wrong with an entry, for the instructor."""
+def explain(name, exc):
+    """What went wrong with the entry `name`, for the instructor."""
     if isinstance(exc, ValueError):
         return str(exc)
     if isinstance(exc, OSError):
-        return f"{describe(entry.name)} could not be read: {exc.strerror or exc}"
-    return f"{describe(entry.name)} could not be read ({type(exc).__name__}: {exc})"
+        return f"{describe(name)} could not be read: {exc.strerror or exc}"
+    return f"{describe(name)} could not be read ({type(exc).__name__}: {exc})"
 
 
-def discover(submissions, unpack_dir, students=None):
+def candidates(submissions, unpack_dir, roster):
+    """(its name, how to find its student id and entry) for every entry of `submissions`.
+
+    A Canvas download's files are gathered first, one entry per student
+    (:mod:`autograder.lms`); a Moodle folder is named through the roster; anything else
+    is named by its student id.
+    """
+    listed = entries(submissions)
+    canvas = lms.canvas_files(listed)
+    gathered = {entry for uploads in canvas.values() for entry, _ in uploads}
+    for entry in listed:
+        if entry not in gathered:
+            yield entry.name, functools.partial(lms_student, entry, roster)
+    for (lms_id, name), uploads in canvas.items():
+        gather = functools.partial(canvas_student, lms_id, name, uploads, roster, unpack_dir)
+        yield uploads[0][0].name, gather
+
+
+def canvas_student(lms_id, name, uploads, roster, unpack_dir):
+    """(student id, entry) of one student's Canvas uploads, gathered into one entry."""
+    student = roster.student(lms_id, name)
+    shown = describe(uploads[0][0].name)
+    check_student_id(student, f"the roster's id for {shown} is no student id")
+    return student, lms.gather_canvas(uploads, unpack_dir / "canvas" / student)
+
+
+def lms_student(entry, roster):
+    """(student id, entry) of an entry named by a student id or as Moodle names it."""
+    student = lms.moodle_student(entry, roster)
+    if student is None:
+        return student_id(entry), entry
+    check_student_id(student, f"the roster's id for {describe(entry.name)} is no student id")
+    return student, entry
+
+
+def discover(submissions, unpack_dir, students=None, roster=None):
     """([Work], [Problem]) for every student in `submissions` (or only `students`).
 
-    Entries that are not a student's are always listed: their rows belong to no student.
+    `roster` (an :class:`lms.Roster`) names the students of an LMS download. Entries
+    that are not a student's are always listed: their rows belong to no student.
     """
     submissions, unpack_dir = Path(submissions), Path(unpack_dir)
+    roster = roster or lms.Roster()
     if not submissions.is_dir():
         raise ValueError(f"{submissions} is not a folder of submissions")
     found, problems, seen = [], [], {}
-    for entry in entries(submissions):
-        student = rejected_label(entry.name)  # until the entry proves to be a student's
+    for name, identify in candidates(submissions, unpack_dir, roster):
+        student = rejected_label(name)  # until the entry proves to be a student's
         try:
-            student = student_id(entry)
+            student, entry = identify()
             if students and student not in students:
                 continue
             # Two entries whose ids differ only in case would share one folder on macOS.
             if student.casefold() in seen:
-                raise ValueError(f"{entry.name} and {seen[student.casefold()]} both claim it")
-            seen[student.casefold()] = entry.name
+                raise ValueError(f"{name} and {seen[student.casefold()]} both claim it")
+            seen[student.casefold()] = name
             found += works_of(student, entry, unpack_dir)
         except Exception as exc:  # whatever one entry holds, it costs that entry alone
-            problems.append(Problem(student, "", explain(entry, exc)))
+            problems.append(Problem(student, "", explain(name, exc)))
     return found, problems

@@ -1,0 +1,160 @@
+"""LMS downloads: Moodle's and Canvas' naming schemes, mapped to student ids by a roster.
+
+The fixtures copy the LMSs' own naming: Moodle's "Download all submissions" gives a
+folder ``<Full Name>_<participant id>_assignsubmission_file_`` per student; Canvas'
+"Download Submissions" gives every uploaded file flat, as
+``<sortablename>[_late]_<user id>_<submission id>_<file name>``, with ``-1`` before the
+extension of a file uploaded again.
+"""
+
+import csv
+import shutil
+import zipfile
+
+import pytest
+
+from autograder import grading, lms
+from autograder.demo import reference_helpers, working_copy
+from autograder.lessons import LESSONS, ROOT
+from autograder.submissions import discover
+
+LESSON = LESSONS[0]
+
+
+def write_roster(path, rows, columns=("student_id", "lms_id", "name")):
+    with path.open("w", newline="") as f:
+        writer = csv.DictWriter(f, columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+ROSTER = [
+    {"student_id": "s1001", "lms_id": "4242", "name": "Ada Lovelace"},
+    {"student_id": "s1002", "lms_id": "5151", "name": "Émile Borel"},
+    {"student_id": "s1003", "lms_id": "", "name": "Grace Hopper"},
+]
+
+
+def moodle_folder(inbox, full_name, participant):
+    """A Moodle submission folder holding the student's working copy as uploaded."""
+    folder = inbox / f"{full_name}_{participant}_assignsubmission_file_"
+    working_copy(folder, reference_helpers())
+    return folder
+
+
+def canvas_uploads(inbox, sortable, user, submission, late=False, files=None):
+    """A student's files as Canvas names them, flat in the download folder."""
+    late = "_late" if late else ""
+    for name, text in (files or {}).items():
+        (inbox / f"{sortable}{late}_{user}_{submission}_{name}").write_text(text)
+
+
+def lesson_one_files(edit=""):
+    helpers = reference_helpers()
+    notebook = (ROOT / "lessons" / f"{LESSON.slug}.ipynb").read_text()
+    return {f"{LESSON.slug}.ipynb": notebook, **helpers, "logits.py": helpers["logits.py"] + edit}
+
+
+@pytest.fixture
+def inbox(tmp_path):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    return folder
+
+
+def test_a_moodle_folder_is_its_student_through_the_roster(inbox, tmp_path):
+    moodle_folder(inbox, "Ada Lovelace", "4242")
+    moodle_folder(inbox, "Émile Borel", "5151")
+    roster = lms.read_roster(write_roster(tmp_path / "roster.csv", ROSTER))
+    works, problems = discover(inbox, tmp_path / "unpacked", roster=roster)
+    assert problems == []
+    assert {work.student for work in works} == {"s1001", "s1002"}
+    assert all(work.notebook is not None and work.helpers is not None for work in works)
+
+
+def test_without_a_roster_the_lms_id_is_the_student_id(inbox, tmp_path):
+    moodle_folder(inbox, "Ada Lovelace", "4242")
+    works, problems = discover(inbox, tmp_path / "unpacked")
+    assert problems == [] and {work.student for work in works} == {"4242"}
+
+
+def test_canvas_files_are_gathered_per_student_and_the_latest_upload_wins(inbox, tmp_path):
+    files = lesson_one_files()
+    canvas_uploads(inbox, "lovelaceada", 4242, 901, files=files)
+    # Grace uploaded logits.py twice (Canvas: logits-1.py) and was late; the roster knows
+    # her by name only.
+    canvas_uploads(inbox, "hoppergrace", 777, 902, late=True, files=files)
+    canvas_uploads(inbox, "hoppergrace", 777, 902, late=True, files={"logits-1.py": "# again\n"})
+    roster = lms.read_roster(write_roster(tmp_path / "roster.csv", ROSTER))
+    works, problems = discover(inbox, tmp_path / "unpacked", roster=roster)
+    assert problems == []
+    lesson_one = {work.student: work for work in works if work.lesson is LESSON}
+    assert set(lesson_one) == {"s1001", "s1003"}
+    assert lesson_one["s1003"].notebook.name == f"{LESSON.slug}.ipynb"
+    assert (lesson_one["s1003"].helpers / "logits.py").read_text() == "# again\n"
+    assert (lesson_one["s1001"].helpers / "logits.py").read_text() == files["logits.py"]
+
+
+def test_a_canvas_zip_is_the_student_s_entry(inbox, tmp_path):
+    copy = tmp_path / "copy"
+    working_copy(copy, reference_helpers())
+    shutil.make_archive(str(tmp_path / "work"), "zip", copy)
+    shutil.copy(tmp_path / "work.zip", inbox / "lovelaceada_4242_901_lesson-work.zip")
+    roster = lms.read_roster(write_roster(tmp_path / "roster.csv", ROSTER))
+    works, problems = discover(inbox, tmp_path / "unpacked", roster=roster)
+    assert problems == [] and {work.student for work in works} == {"s1001"}
+    assert zipfile.is_zipfile(inbox / "lovelaceada_4242_901_lesson-work.zip")
+
+
+def test_an_lms_entry_missing_from_the_roster_costs_that_entry_alone(inbox, tmp_path):
+    moodle_folder(inbox, "Ada Lovelace", "4242")
+    moodle_folder(inbox, "Mallory Intruder", "9999")
+    roster = lms.read_roster(write_roster(tmp_path / "roster.csv", ROSTER))
+    works, problems = discover(inbox, tmp_path / "unpacked", roster=roster)
+    assert {work.student for work in works} == {"s1001"}
+    assert [p.message for p in problems] == ["Mallory Intruder (LMS id 9999) is not in the roster"]
+    assert problems[0].student.startswith("rejected-entry-")  # never the raw name
+
+
+@pytest.mark.parametrize(
+    ("rows", "columns", "problem"),
+    [
+        ([{"student_id": "a"}], ("student_id",), "needs a student_id column and lms_id or name"),
+        (
+            [{"student_id": "a", "lms_id": "1"}, {"student_id": "b", "lms_id": "1"}],
+            ("student_id", "lms_id"),
+            "line 3: 1 names two students",
+        ),
+    ],
+    ids=["no-lms-column", "one-lms-id-two-students"],
+)
+def test_a_bad_roster_is_refused_with_its_reason(tmp_path, rows, columns, problem):
+    path = write_roster(tmp_path / "roster.csv", rows, columns)
+    with pytest.raises(ValueError, match=problem):
+        lms.read_roster(path)
+
+
+def test_a_roster_id_that_is_no_student_id_is_refused(inbox, tmp_path):
+    moodle_folder(inbox, "Ada Lovelace", "4242")
+    rows = [{"student_id": "=cmd|' /C calc'!A0", "lms_id": "4242", "name": ""}]
+    roster = lms.read_roster(write_roster(tmp_path / "roster.csv", rows))
+    works, problems = discover(inbox, tmp_path / "unpacked", roster=roster)
+    assert works == [] and "is no student id" in problems[0].message
+
+
+def test_moodle_and_canvas_downloads_are_graded_through_a_roster(inbox, tmp_path):
+    """One Moodle folder and one Canvas student (a wrong hardmax), graded on lesson 1."""
+    moodle_folder(inbox, "Ada Lovelace", "4242")
+    wrong = "\n\ndef hardmax(z, axis=-1):\n    return z\n"
+    canvas_uploads(inbox, "borelemile", 5151, 903, files=lesson_one_files(wrong))
+    roster = write_roster(tmp_path / "roster.csv", ROSTER)
+    out = tmp_path / "out"
+    quiet = lambda *args: None  # noqa: E731
+    assert grading.grade(inbox, out, lessons=[1], roster=roster, say=quiet) == 0
+    with (out / "checks.csv").open(newline="") as f:
+        rows = {(r["student_id"], r["function"]): r["status"] for r in csv.DictReader(f)}
+    assert {student for student, _ in rows} == {"s1001", "s1002"}
+    assert rows["s1001", "hardmax"] == "passed"
+    assert rows["s1002", "hardmax"] == "failed"
+    assert rows["s1002", "logit"] == "passed"
