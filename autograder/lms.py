@@ -17,8 +17,9 @@ student ids. Two layouts are recognised, as the LMSs write them:
 A roster (``course grade --roster CSV``) maps them to student ids: a header row with
 ``student_id`` and ``lms_id`` (Moodle's participant id, Canvas' user id) or ``name``
 (compared without case, spaces or punctuation, in its own order or family name
-first), or both; the LMS id wins where both are given. Without a roster, an LMS entry's student id is its
-LMS id. An entry the roster does not know is refused, by name, and costs no one else.
+first), or both; the LMS id wins where both are given. Without a roster, an LMS
+entry's student id is its LMS id. An entry the roster does not know is refused, by
+name, and costs no one else.
 """
 
 import csv
