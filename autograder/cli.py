@@ -39,6 +39,20 @@ def limit_option(text):
     return LIMIT_NAMES[name], int(digits) * scale
 
 
+def due_option(text):
+    """'2=2026-12-01 23:59 UTC' -> (2, that time in UTC); nbgrader's own date parser."""
+    from nbgrader.utils import parse_utc
+
+    number, _, when = text.partition("=")
+    try:
+        lesson = lesson_numbers(number)
+        return lesson[0], parse_utc(when)
+    except (ValueError, OverflowError, argparse.ArgumentTypeError):
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: write LESSON=DATE, e.g. 2='2026-12-01 23:59 UTC' (no zone: UTC)"
+        ) from None
+
+
 def parse(argv):
     parser = argparse.ArgumentParser(
         prog="course", description="From Logits to Loss: the course tool."
@@ -129,6 +143,22 @@ def parse(argv):
         "--seed",
         type=int,
         help="the run's secret, for an appeal (default: the one OUT was graded with)",
+    )
+    p.add_argument(
+        "--due",
+        type=due_option,
+        action="append",
+        default=[],
+        metavar="N=DATE",
+        help="lesson N's due date, e.g. 2='2026-12-01 23:59 UTC' (repeatable); a submission's "
+        "time is its timestamp.txt, as nbgrader's exchange writes it",
+    )
+    p.add_argument(
+        "--late-policy",
+        choices=("none", "zero"),
+        default="none",
+        help="what lateness costs: none (recorded in submissions.csv and the gradebook) or "
+        "zero (a late lesson scores 0) (default: none)",
     )
     p.add_argument(
         "--roster",
@@ -226,6 +256,8 @@ def run(args, rest):
             seed=args.seed,
             limits=dict(args.limit),
             roster=args.roster,
+            due=dict(args.due),
+            late_policy=args.late_policy,
         )
     if args.command == "export":
         from . import export

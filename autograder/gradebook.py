@@ -191,14 +191,20 @@ def add_submission(gb, assignment, student):
         gb.add_submission(assignment, student)
 
 
-def store(gb, lesson, student, auto_scores, flagged=False):
+# What a late submission costs (`course grade --late-policy`), as nbgrader's own
+# LateSubmissionPlugin names them: nothing (its lateness is recorded), or every point.
+LATE_POLICIES = ("none", "zero")
+
+
+def store(gb, lesson, task, auto_scores, flagged=False, late_policy="none"):
     """(Re)write one submission in the course gradebook, keeping any grading done by hand.
 
     `flagged` sets the formgrader's "Flagged?" mark: a ``tamper_suspect`` for the
-    instructor to look at. Returns nbgrader's (score, max score, needs manual grade) of
-    the submission.
+    instructor to look at. The submission's time is the task's; against the lesson's due
+    date, `late_policy` decides the penalty. Returns (score less the penalty, max score,
+    needs manual grade, seconds late).
     """
-    assignment = ASSIGNMENT.format(lesson.number)
+    student, assignment = task.student, ASSIGNMENT.format(lesson.number)
     gb.update_or_create_student(student)
     scores, comments = hand_graded(gb, lesson, student)
     try:
@@ -214,9 +220,20 @@ def store(gb, lesson, student, auto_scores, flagged=False):
     for comment in nb.comments:
         comment.manual_comment = comments.get(comment.name)
     nb.flagged = flagged
-    gb.db.commit()
     submission = gb.find_submission(assignment, student)
-    return submission.score, submission.max_score, submission.needs_manual_grade
+    submission.timestamp = task.timestamp
+    gb.db.commit()
+    late = submission.total_seconds_late
+    nb.late_submission_penalty = nb.score if late > 0 and late_policy == "zero" else None
+    gb.db.commit()
+    score = submission.score - submission.late_submission_penalty
+    return score, submission.max_score, submission.needs_manual_grade, late
+
+
+def set_due_dates(gb, due):
+    """Give each lesson number in `due` its due date (a datetime in UTC) in the gradebook."""
+    for number, when in due.items():
+        gb.update_or_create_assignment(ASSIGNMENT.format(number), duedate=when)
 
 
 def lesson_max_score(gb, lesson):

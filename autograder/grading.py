@@ -32,12 +32,14 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
 from dataclasses import dataclass, field
+from datetime import datetime
 from multiprocessing import get_context
 from pathlib import Path
 
 import nbformat
 import psutil
 from nbformat.warnings import DuplicateCellId
+from nbgrader.utils import parse_utc
 from sqlalchemy.exc import SAWarning
 
 from . import files, gradebook, kernel, lms, report, sandbox, similarity, trusted
@@ -49,6 +51,7 @@ from .submissions import Problem, discover
 CELL_TIMEOUT = 30  # seconds per cell: nbgrader's default
 NOTEBOOK_TIMEOUTS = 10  # a whole notebook may take this many cell timeouts
 MAX_NOTEBOOK = 20 * 2**20  # bytes: a lesson notebook with its figures is under 2 MB
+MAX_TIMESTAMP = 100  # bytes: nbgrader writes "2026-11-29 06:03:35.123456 UTC"
 KILL_WAIT = 10  # seconds for killed processes to be gone before their files are removed
 # A lesson is flagged slow when its trusted re-check takes over SLOW_FACTOR times the
 # reference's plus SLOW_MARGIN seconds (start-up noise on a loaded machine), or its
@@ -67,6 +70,7 @@ class Task:
     student: str
     number: int
     source: str  # the entry in SUBMISSIONS it came from
+    timestamp: datetime | None = None  # when it was submitted, in UTC, if known
 
     @property
     def lesson(self):
@@ -423,6 +427,25 @@ def admit(work, task, course, gb, results):
     return True
 
 
+def submitted_at(work, problems):
+    """When `work` was submitted, from its ``timestamp.txt``, in UTC; None if unknown.
+
+    A timestamp that does not parse is recorded as a problem, and the work counts as
+    undated rather than late.
+    """
+    path = None if work.notebook is None else work.notebook.parent / "timestamp.txt"
+    if path is None or not os.path.lexists(path):
+        return None
+    try:
+        text = files.read_regular(path, MAX_TIMESTAMP)
+        return None if text is None else parse_utc(text.decode().strip())
+    except (ValueError, UnicodeDecodeError, OverflowError) as exc:
+        assignment = ASSIGNMENT.format(work.lesson.number)
+        message = f"timestamp.txt is not a date and time ({report.printable(str(exc), 100)})"
+        problems.append(Problem(work.student, assignment, message))
+        return None
+
+
 def choose_seed(out, seed):
     """The given seed, else the one this OUT was graded with, else a fresh secret one."""
     if seed is not None:
@@ -441,13 +464,20 @@ def grade(
     seed=None,
     limits=None,
     roster=None,
+    due=None,
+    late_policy="none",
     say=print,
 ):
     """Grade every submission in `submissions` into `out`; return the exit status.
 
     `limits` overrides the sandbox's resource limits (:data:`sandbox.LIMITS`); `roster`
     is the path of a CSV that maps an LMS download's names to student ids (:mod:`lms`).
+    `due` gives lesson numbers their due dates (UTC datetimes); a submission's time is
+    its ``timestamp.txt`` (nbgrader's exchange writes one), and `late_policy`
+    (:data:`gradebook.LATE_POLICIES`) says what lateness costs.
     """
+    if late_policy not in gradebook.LATE_POLICIES:
+        raise ValueError(f"the late policy must be one of {', '.join(gradebook.LATE_POLICIES)}")
     submissions, out = Path(submissions).resolve(), outside_repository(out)
     if not submissions.is_dir():
         raise ValueError(f"{submissions} is not a folder of submissions")
@@ -471,11 +501,13 @@ def grade(
     missing = set(students) - {work.student for work in works} - {p.student for p in problems}
     if missing:
         raise ValueError(f"no submission for {', '.join(sorted(missing))} in {submissions}")
-    results = report.Results(seed, problems)
+    results = report.Results(seed, problems, late_policy)
     with gradebook.open_gradebook(db_url) as gb:
+        gradebook.set_due_dates(gb, due or {})
         tasks = []
         for work in (w for w in works if w.lesson.number in numbers):
-            task = Task(work.student, work.lesson.number, work.source.name)
+            when = submitted_at(work, results.problems)
+            task = Task(work.student, work.lesson.number, work.source.name, when)
             try:
                 if admit(work, task, course, gb, results):
                     tasks.append(task)

@@ -37,6 +37,8 @@ SUBMISSIONS = (
     "seed",
     "notebook_run",
     "feedback",
+    "timestamp",
+    "seconds_late",
     "problems",
 )
 # Statuses that are not a plain grading outcome: the summary lists them as problems.
@@ -99,8 +101,8 @@ class Scope:
 class Results:
     """The rows of one run, stored into the course gradebook as they arrive."""
 
-    def __init__(self, seed, problems):
-        self.seed = seed
+    def __init__(self, seed, problems, late_policy="none"):
+        self.seed, self.late_policy = seed, late_policy
         self.problems = list(problems)
         self.grades, self.checks, self.submissions = [], [], []
 
@@ -111,9 +113,11 @@ class Results:
         if stored:
             auto = {check.grade_id: check.score for check in checks}
             suspect = any(check.status == "tamper_suspect" for check in checks)
-            score, max_score, needs = gradebook.store(gb, lesson, task.student, auto, suspect)
+            stored = gradebook.store(gb, lesson, task, auto, suspect, self.late_policy)
+            score, max_score, needs, late = stored
         else:
             score, max_score, needs = 0.0, gradebook.lesson_max_score(gb, lesson), False
+            late = 0.0
         self.grades.append(
             {
                 "student_id": task.student,
@@ -133,6 +137,8 @@ class Results:
                 "seed": str(self.seed),
                 "notebook_run": notebook_run,
                 "feedback": "yes" if feedback else "no",
+                "timestamp": task.timestamp.isoformat() if task.timestamp else "",
+                "seconds_late": f"{late:g}" if task.timestamp else "",
                 "problems": "; ".join(problems),
             }
         )

@@ -10,10 +10,11 @@ extension of a file uploaded again.
 import csv
 import shutil
 import zipfile
+from datetime import datetime
 
 import pytest
 
-from autograder import grading, lms
+from autograder import gradebook, grading, lms
 from autograder.demo import reference_helpers, working_copy
 from autograder.lessons import LESSONS, ROOT
 from autograder.submissions import discover
@@ -143,18 +144,36 @@ def test_a_roster_id_that_is_no_student_id_is_refused(inbox, tmp_path):
     assert works == [] and "is no student id" in problems[0].message
 
 
-def test_moodle_and_canvas_downloads_are_graded_through_a_roster(inbox, tmp_path):
-    """One Moodle folder and one Canvas student (a wrong hardmax), graded on lesson 1."""
-    moodle_folder(inbox, "Ada Lovelace", "4242")
+def test_moodle_and_canvas_downloads_are_graded_through_a_roster_with_due_dates(inbox, tmp_path):
+    """One Moodle folder on time, one Canvas student late with a wrong hardmax; lesson 1 is
+    due at noon and lateness costs every point."""
+    ada = moodle_folder(inbox, "Ada Lovelace", "4242")
+    (ada / "lessons" / "timestamp.txt").write_text("2026-12-01 11:59:00.000000 UTC")
     wrong = "\n\ndef hardmax(z, axis=-1):\n    return z\n"
-    canvas_uploads(inbox, "borelemile", 5151, 903, files=lesson_one_files(wrong))
+    late = {**lesson_one_files(wrong), "timestamp.txt": "2026-12-01 13:00:00.000000 UTC"}
+    canvas_uploads(inbox, "borelemile", 5151, 903, late=True, files=late)
     roster = write_roster(tmp_path / "roster.csv", ROSTER)
     out = tmp_path / "out"
+    due = {1: datetime(2026, 12, 1, 12, 0)}
     quiet = lambda *args: None  # noqa: E731
-    assert grading.grade(inbox, out, lessons=[1], roster=roster, say=quiet) == 0
-    with (out / "checks.csv").open(newline="") as f:
-        rows = {(r["student_id"], r["function"]): r["status"] for r in csv.DictReader(f)}
-    assert {student for student, _ in rows} == {"s1001", "s1002"}
-    assert rows["s1001", "hardmax"] == "passed"
-    assert rows["s1002", "hardmax"] == "failed"
-    assert rows["s1002", "logit"] == "passed"
+    options = {"roster": roster, "due": due, "late_policy": "zero", "say": quiet}
+    assert grading.grade(inbox, out, lessons=[1], **options) == 0
+    checks = {(r["student_id"], r["function"]): r["status"] for r in read(out / "checks.csv")}
+    assert {student for student, _ in checks} == {"s1001", "s1002"}
+    assert checks["s1001", "hardmax"] == "passed"
+    assert checks["s1002", "hardmax"] == "failed"
+    assert checks["s1002", "logit"] == "passed"
+    submitted = {r["student_id"]: r for r in read(out / "submissions.csv")}
+    assert submitted["s1001"]["seconds_late"] == "0"
+    assert submitted["s1002"]["seconds_late"] == "3600"
+    assert submitted["s1002"]["timestamp"].startswith("2026-12-01T13:00:00")
+    grades = {r["student_id"]: float(r["score"]) for r in read(out / "grades.csv")}
+    assert grades["s1001"] > 0 and grades["s1002"] == 0  # late: every point lost
+    with gradebook.open_gradebook(gradebook.sqlite_url(out / "gradebook.db")) as gb:
+        stored = gb.find_submission("lesson-01", "s1002")
+        assert stored.total_seconds_late == 3600 and stored.late_submission_penalty > 0
+
+
+def read(path):
+    with path.open(newline="") as f:
+        return list(csv.DictReader(f))
