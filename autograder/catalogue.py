@@ -1806,6 +1806,11 @@ def compiled():
     }
 
 
+def unset(value):
+    """Whether an optional field holds its default and can be left out of the JSON."""
+    return value is None or value is False or value == ""
+
+
 def case_json(item):
     data = {
         "args": [to_json(a) for a in item.args],
@@ -1822,7 +1827,8 @@ def case_json(item):
     return {
         **data,
         "expected": to_json(item.expected),
-        **{key: value for key, value in optional.items() if value not in ("", None, False)},
+        # By identity: `0 in (False,)` is true, and a scale of 0 must not be dropped.
+        **{key: value for key, value in optional.items() if not unset(value)},
     }
 
 

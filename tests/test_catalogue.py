@@ -115,3 +115,15 @@ def test_the_contract_covers_both_float_dtypes(name):
     if name in ("one_hot",):  # labels are integers: float input must raise, and does
         wanted = {np.dtype(np.int64)}
     assert wanted <= dtypes, f"{name}: no public case in {wanted - dtypes}"
+
+
+def test_a_scale_of_zero_survives_compilation():
+    """scale=0 (full relative accuracy) must reach cases.json: 0 == False in Python."""
+    from solutions.helpers import checking
+
+    compiled = checking.compiled()[1]
+    for name, spec in CATALOGUE.items():
+        for written, read in zip(spec.cases, compiled[name].cases, strict=True):
+            assert read.scale == written.scale, (name, written.args)
+            assert read.quiet == written.quiet and read.hint == written.hint, (name, written.args)
+    assert any(case.scale == 0 for spec in CATALOGUE.values() for case in spec.cases)
