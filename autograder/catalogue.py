@@ -11,6 +11,7 @@ grader adds hidden cases of its own (:mod:`autograder.hidden`).
 
 import json
 import warnings
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
@@ -43,13 +44,35 @@ def ints(values):
     return np.array(values, dtype=np.int64)
 
 
-def case(*args, hint="", scale=None, quiet=False, example=False, **kwargs):
-    """A public case; its expected value is the reference's, filled in by :func:`compiled`."""
-    return Case(args, kwargs, None, hint, scale, quiet, example)
+@dataclass(frozen=True)
+class Quoting(Case):
+    """A Case with the exercise's promises it tests: `spec` holds phrases quoted from bullets
+    of the function's exercise cell (tests/test_catalogue.py keeps them in step)."""
+
+    spec: tuple = ()
 
 
-def raises(*args, why, **kwargs):
-    return Raises(args, kwargs, why)
+@dataclass(frozen=True)
+class QuotingRaises(Raises):
+    """A Raises with the exercise's promises it tests, as :class:`Quoting`."""
+
+    spec: tuple = ()
+
+
+def phrases(spec):
+    return (spec,) if isinstance(spec, str) else tuple(spec)
+
+
+def case(*args, hint="", scale=None, quiet=False, example=False, spec=(), **kwargs):
+    """A public case; its expected value is the reference's, filled in by :func:`compiled`.
+
+    `spec` quotes the exercise's bullets the case tests: a phrase, or a tuple of them.
+    """
+    return Quoting(args, kwargs, None, hint, scale, quiet, example, phrases(spec))
+
+
+def raises(*args, why, spec=(), **kwargs):
+    return QuotingRaises(args, kwargs, why, phrases(spec))
 
 
 OVERFLOW = "exp overflowed: subtract the max of each row first"
@@ -576,7 +599,1179 @@ SPECS = (
     ),
 )
 
-CATALOGUE = {spec.name: spec for spec in SPECS}
+# -- The contract: each exercise's promises, quoted ----------------------------------------
+#
+# The cases above teach the maths; these hold each function to every bullet of its
+# exercise cell (`spec` quotes the bullet; tests/test_catalogue.py checks that the quotes
+# are verbatim and that no bullet goes untested): float32 and float64, integers, a batch
+# and a non-default axis with every option, and the extremes the lessons teach. They come
+# after the cases above so that a wrong formula is still named by its simplest case.
+
+ROWS_APART = "each row needs its own maximum: rows whose maxima differ by 200 lost every digit"
+INTEGERS = "integers become float64: start with as_float_array (or check_probabilities)"
+AXIS = "use the axis argument: this case's answer depends on it"
+QUIET_INF = "the answer is infinite, but the exercise promises no warning: silence it or avoid it"
+
+CONTRACT = {
+    # Lesson 1: logits
+    "logit": (
+        (
+            case(0.8, hint="a plain float is a 0-d input", spec="a plain float works too"),
+            case(
+                f64([[0.1, 0.9], [0.2, 0.7]]),
+                hint="logit works entry by entry, on any shape",
+                spec="array-like of any shape",
+            ),
+            case(
+                ints([0, 1]),
+                quiet=True,
+                hint=f"{INTEGERS}; logit(0) and logit(1) must not warn (np.errstate)",
+                spec=("integers become float64", "**without a warning**"),
+            ),
+            case(
+                f32([0.0, 1.0, 1e-20]),
+                quiet=True,
+                hint=f"{QUIET_INF}; {KEEP_DTYPE}",
+                spec=("float32 stays float32", "`logit(0)` is `-inf` and `logit(1)` is `inf`"),
+            ),
+            case(
+                f64([0.5 - 2.0**-20, 0.45, 0.6, 0.5]),
+                scale=0,
+                hint="near 1/2, log(p / (1 - p)) loses digits: use log1p(2 (p - 1/2) / (1 - p))",
+                spec="near $p = 1/2$ use the `log1p` form",
+            ),
+        ),
+        (
+            raises(f32([[0.5, 1.01]]), why="1.01 is not a probability", spec="outside $[0, 1]$"),
+            raises(f64([0.5, np.nan]), why="nan is not a probability", spec="or NaN"),
+        ),
+    ),
+    "linear_logits": (
+        (
+            case(
+                [1.0, 2.0],
+                [[1.0, 0.0, -1.0], [0.0, 1.0, 1.0]],
+                [0.0, 0.5, 0.0],
+                hint="one sample of shape (d,) gives logits of shape (C,)",
+                spec=(
+                    "or one sample of shape `(d,)`",
+                    "all array-likes",
+                    "(or `(C,)` for one sample)",
+                ),
+            ),
+            case(
+                ints([[1, 2], [3, 4], [5, 6]]),
+                ints([[1, -1], [0, 2]]),
+                ints([1, 0]),
+                hint=INTEGERS,
+                spec="convert each argument with `as_float_array`",
+            ),
+            case(
+                f32([[1000.0, -1000.0], [0.5, 0.25], [3.0, 1.0]]),
+                f32([[0.5, 1.0, -1.0], [0.25, 0.0, 2.0]]),
+                f32([0.0, -1.0, 0.5]),
+                hint=KEEP_DTYPE,
+                spec=("$XW + b$, of shape `(N, C)`", "Float32 stays float32"),
+            ),
+        ),
+        (
+            raises(
+                f64([[1, 2]]),
+                f64([1, 0]),
+                f64([0]),
+                why="W must be two-dimensional, (d, C)",
+                spec="if `W` is not two-dimensional",
+            ),
+            raises(
+                f64([[1, 2]]),
+                f64([[1, 0, 0], [0, 1, 0]]),
+                f64([[0], [0], [0]]),
+                why="b of shape (3, 1) would broadcast to a (3, 3) result: b must be (C,)",
+                spec="if `b.shape` is not `(C,)`",
+            ),
+            raises(
+                f32([1, 2, 3]),
+                f32([[1, 0], [0, 1]]),
+                f32([0, 0]),
+                why="one sample of 3 features but W has 2 rows",
+                spec="if the last axis of `X` does not match the rows of `W`",
+            ),
+        ),
+    ),
+    "one_hot": (
+        (
+            case(
+                ints([[0, 1], [2, 0]]),
+                3,
+                hint="labels of shape (2, 2) give shape (2, 2, 3)",
+                spec="integer `labels` of any shape",
+            ),
+            case(
+                ints(1),
+                3,
+                hint="a single label gives one row of shape (C,)",
+                spec="a float64 array of shape `labels.shape + (C,)`",
+            ),
+            case(
+                [2, 0],
+                4,
+                hint="return float64 (np.eye(C)[labels] is float64, == gives booleans)",
+                spec="with a 1 in column `labels[...]` and 0 elsewhere",
+            ),
+        ),
+        (
+            raises(
+                ints([[0, -1]]),
+                2,
+                why="label -1 must not wrap round to the last class",
+                spec="**including $-1$**",
+            ),
+            raises(
+                f32([0.5]),
+                2,
+                why="0.5 is not a class label",
+                spec="if a label is not an integer in $[0, C)$",
+            ),
+        ),
+    ),
+    "hardmax": (
+        (
+            case(
+                f64([[1, 5, 3], [4, 2, 0]]),
+                axis=0,
+                hint="with axis=0 each column has its own 1, in the row of its largest entry",
+                spec="with a 1 at the **first** maximum along `axis`",
+            ),
+            case(
+                f64([[[1, 2], [3, 0]], [[5, 5], [5, 6]]]),
+                axis=1,
+                hint="on a tie the first maximum along the axis wins, as with np.argmax",
+                spec=("logits `z` of any shape", "the class axis"),
+            ),
+            case(
+                ints([[1, 5, 5], [7, 0, 7]]),
+                hint=INTEGERS,
+                spec="integers become float64: use `as_float_array`",
+            ),
+            case(
+                f32([[-inf, -1000.0, 1000.0], [0.0, -inf, -inf]]),
+                hint=KEEP_DTYPE,
+                spec="the same shape and float dtype as `z` (float32 stays float32",
+            ),
+        ),
+        (),
+    ),
+    # Lesson 2: sigmoid versus softmax
+    "sigmoid": (
+        (
+            case(
+                ints([[0, 2], [-3, 1000]]),
+                hint=INTEGERS,
+                spec=("integers become float64, float32 stays float32", "of any shape"),
+            ),
+            case(
+                f32([[1000.0, -1000.0], [inf, -inf]]),
+                hint="exp overflowed: use e = exp(-|z|), which is at most 1, for either sign",
+                spec=("never overflow and never warn", "$\\pm 1000$ and $\\pm\\infty$ included"),
+            ),
+            case(
+                [-1.0, 0.5],
+                hint="a list is array-like: np.asarray it first",
+                spec=("an array of the same shape and dtype", "with values in $[0, 1]$"),
+            ),
+        ),
+        (),
+    ),
+    "softmax": (
+        (
+            case(
+                f32([[200.0, 0.0], [0.0, 1.0]]),
+                hint=ROWS_APART,
+                spec="subtract the maximum along `axis` (with `keepdims=True`)",
+            ),
+            case(
+                f64([[1000.0, 0.0], [-1000.0, -999.0]]),
+                hint=ROWS_APART,
+                spec="logits of ±1000",
+            ),
+            case(
+                f64([[[0, 1], [1000, 2]], [[-inf, 3], [4, 5]]]),
+                axis=1,
+                hint=AXIS,
+                spec=("logits of any shape", "and `axis`, the class axis"),
+            ),
+            case(
+                f64([[0.0, -inf], [-inf, 0.0], [5.0, 5.0]]),
+                axis=0,
+                hint="a logit of -inf has probability 0; shift by the max of each column",
+                spec="A logit of `-inf` gets probability 0",
+            ),
+            case(
+                ints([[1, 2, 3]]),
+                hint=INTEGERS,
+                spec="summing to one along `axis`",
+            ),
+            case(
+                f32([[89.0, 1.0], [-89.0, 0.0]]),
+                hint="float32 exp overflows past 88: subtract the max of each row first",
+                spec=("or 89 in float32", "an array of the same shape and dtype"),
+            ),
+        ),
+        (),
+    ),
+    "logsumexp": (
+        (
+            case(
+                f32([[200.0, 0.0], [0.0, 1.0]]),
+                hint=ROWS_APART,
+                spec="in the float dtype of `z`",
+            ),
+            case(
+                f64([[1000.0, -1000.0], [-inf, -inf], [-inf, 3.0]]),
+                hint="a slice of only -inf gives -inf, and -inf entries add nothing, with no nan",
+                spec=(
+                    "`-inf` for a slice made only of `-inf`",
+                    "not overflow, not warn, and not return `nan` for finite or `-inf` input",
+                ),
+            ),
+            case(
+                f64([[[0, 1], [2, 3]], [[1000, 1000], [-inf, 5]]]),
+                axis=1,
+                keepdims=True,
+                hint="reduce the axis given, keeping it with length 1",
+                spec=("the `axis` to reduce", "keep the reduced axis with length 1"),
+            ),
+            case(
+                ints([[1, 2], [3, 4]]),
+                axis=0,
+                hint=INTEGERS,
+                spec=("`z` of any shape", "$\\log\\sum_k e^{z_k}$ along `axis`"),
+            ),
+            case(
+                f32([[0.0, -inf], [-inf, -inf]]),
+                axis=0,
+                keepdims=True,
+                hint="-inf entries contribute nothing (exp(-inf) = 0); do not shift by -inf",
+                spec="(`-inf` entries contribute nothing)",
+            ),
+        ),
+        (),
+    ),
+    "log_softmax": (
+        (
+            case(
+                f32([[200.0, 0.0], [0.0, 1.0]]),
+                hint=ROWS_APART,
+                spec="Subtract the maximum first",
+            ),
+            case(
+                f64([[0.0, -800.0], [-inf, 0.0]]),
+                hint="log(softmax(z)) gave -inf where exp underflowed: compute z - max - log(sum)",
+                spec="never compute `np.log(softmax(z))`",
+            ),
+            case(
+                f64([[[0, 1], [1000, 2]], [[-5, 3], [4, 5]]]),
+                axis=1,
+                hint=AXIS,
+                spec=("logits of any shape, and the class `axis`", "along `axis`"),
+            ),
+            case(
+                ints([[1, 2, 3], [0, 0, 0]]),
+                axis=0,
+                hint=INTEGERS,
+                spec=("same shape and dtype as `z`", "every entry $\\le 0$"),
+            ),
+            case(
+                f32([[1000.0, 0.0], [-1000.0, 1.0]]),
+                axis=0,
+                hint=OVERFLOW,
+                spec="`logsumexp(shifted, axis=axis, keepdims=True)`",
+            ),
+        ),
+        (),
+    ),
+    "log_sigmoid": (
+        (
+            case(
+                ints([[-1000, 0], [3, 40]]),
+                hint=INTEGERS,
+                spec="logits of any shape (start with `as_float_array`)",
+            ),
+            case(
+                f32([[-1000.0, 1000.0], [-inf, inf]]),
+                hint="log(sigmoid) underflowed to log(0): use min(z, 0) - log1p(exp(-|z|))",
+                spec=("exact at $z = -1000$", "same shape and dtype, every entry $\\le 0$"),
+            ),
+            case(
+                f32([17.0, 40.0]),
+                scale=0,
+                hint="log(1 + e) rounds e away: use log1p(exp(-|z|))",
+                spec=("keeps full precision at $z = 40$", "never compute `np.log(sigmoid(z))`"),
+            ),
+        ),
+        (),
+    ),
+    # Lesson 3: entropy
+    "self_information": (
+        (
+            case(
+                [0.5, 0.25],
+                base=2,
+                hint="a list is array-like: check_probabilities turns it into an array",
+                spec="any shape (a list, a scalar or an array)",
+            ),
+            case(0.5, hint="a scalar works too", spec="probabilities in $[0, 1]$"),
+            case(
+                ints([[1, 0]]),
+                quiet=True,
+                hint=f"{INTEGERS}; -log 0 = inf must not warn (np.errstate)",
+                spec=(
+                    "turns integers into float64",
+                    "$p = 0$ must give `inf` **without a warning**",
+                ),
+            ),
+            case(
+                f32([0.0, 0.5, 1e-20]),
+                base=2,
+                quiet=True,
+                hint=f"{KEEP_DTYPE}: divide by math.log(base), a Python float (in_base does)",
+                spec=("float32 input stays float32", "or in the unit of `base`"),
+            ),
+            case(
+                f64([[0.1], [1e-20]]),
+                base=10,
+                hint="in base 10: -log10(p)",
+                spec="Return $-\\log p$ in nats",
+            ),
+        ),
+        (
+            raises(f32([-0.5]), why="-0.5 is not a probability", spec="for anything outside"),
+            raises(
+                f64([0.5]),
+                base=-2,
+                why="a logarithm's base must be positive",
+                spec="for a base that is not positive or is 1",
+            ),
+        ),
+    ),
+    "entropy": (
+        (
+            case(
+                f64([[0.5, 1.0, 0.0], [0.5, 0.0, 1.0]]),
+                axis=0,
+                base=2,
+                hint=AXIS,
+                spec="each slice along `axis` is one distribution",
+            ),
+            case(
+                f32([[1.0, 0.0], [0.5, 0.5], [1e-20, 1.0]]),
+                base=2,
+                hint=f"{KEEP_DTYPE}; {ZERO_LOG_ZERO}",
+                spec=(
+                    "Apply $0 \\log 0 = 0$ with no `nan` and no warning",
+                    "Float32 stays float32",
+                ),
+            ),
+            case(
+                f64([[[0.25, 0.75], [1.0, 0.0]], [[0.5, 0.5], [0.9, 0.1]]]),
+                hint="sum over the axis only: one entropy per slice",
+                spec=("summed along `axis`", "gives `N` entropies"),
+            ),
+            case(
+                ints([0, 1, 0]),
+                base=3,
+                hint=INTEGERS,
+                spec=("a single distribution gives a scalar", "in nats or in the unit of `base`"),
+            ),
+        ),
+        (
+            raises(
+                f64([[1.0, 0.0], [0.5, 0.5]]),
+                axis=0,
+                why="the columns sum to 1.5 and 0.5: check the slices along axis",
+                spec="a slice does not sum to one",
+            ),
+            raises(f32([[1.5, -0.5]]), why="1.5 is not a probability", spec="an entry is outside"),
+        ),
+    ),
+    "binary_entropy": (
+        (
+            case(
+                f64([[1e-20, 0.5], [0.9, 1.0]]),
+                scale=0,
+                hint="for tiny p, log(1 - p) rounds to 0: use log1p(-p) (xlog1py)",
+                spec="for tiny $p$ compute $\\log(1 - p)$ as `log1p(-p)`",
+            ),
+            case(
+                f32([[0.0, 1.0], [0.5, 0.25]]),
+                base=2,
+                hint=f"{KEEP_DTYPE}; {ZERO_LOG_ZERO}",
+                spec=("give exactly $0$ with no warning", "Float32 stays float32"),
+            ),
+            case(
+                ints([0, 1]),
+                hint=INTEGERS,
+                spec=("elementwise, same shape as `p`", "in the unit of `base`"),
+            ),
+        ),
+        (
+            raises(
+                f32([[0.5, -0.5]]),
+                why="-0.5 is not a probability",
+                spec=("probabilities of heads in $[0, 1]$, any shape", "outside $[0, 1]$"),
+            ),
+        ),
+    ),
+    # Lesson 4: KL divergence
+    "kl_divergence": (
+        (
+            case(
+                f64([[0.5, 0.5], [0.9, 0.1]]),
+                f64([[0.9, 0.1], [0.5, 0.5]]),
+                hint="a 2-D batch gives one value per row",
+                spec=("one value per row for a 2-D batch", "a scalar for 1-D input"),
+            ),
+            case(
+                f64([[0.5, 1.0], [0.5, 0.0]]),
+                f64([[0.9, 0.5], [0.1, 0.5]]),
+                axis=0,
+                base=2,
+                hint=AXIS,
+                spec=("each slice along `axis` sums to one", "reduced along `axis`"),
+            ),
+            case(
+                f32([0.5, 0.5, 0.0]),
+                f32([1.0, 0.0, 0.0]),
+                quiet=True,
+                hint="q = 0 < p makes KL inf, without a warning: use rel_entr",
+                spec="a term with $q_k = 0 < p_k$ makes the result `inf`",
+            ),
+            case(
+                f32([[1.0, 0.0], [0.25, 0.75]]),
+                f32([[0.5, 0.5], [1e-20, 1.0]]),
+                base=2,
+                hint=f"{KEEP_DTYPE}; {ZERO_LOG_ZERO}",
+                spec=(
+                    "Terms with $p_k = 0$ count 0",
+                    "float32 input stays float32",
+                    "`base=2` bits",
+                ),
+            ),
+            case(
+                f64([0.6720976591387724, 0.28466864239501943, 0.04323369846620814]),
+                f64([0.6720976592538707, 0.2846686422614195, 0.04323369848470988]),
+                hint="KL is never negative: clip the rounding error at 0",
+                spec="clip the result at 0",
+            ),
+            case(
+                ints([0, 1]),
+                ints([0, 1]),
+                hint=INTEGERS,
+                spec="**No warning** on any input",
+            ),
+        ),
+        (
+            raises(
+                f64([[0.5, 0.5], [0.5, 0.5]]),
+                f64([[0.5, 0.5], [0.6, 0.6]]),
+                why="a row of q sums to 1.2",
+                spec="are not distributions",
+            ),
+            raises(
+                f64([[1.0, 0.0], [0.5, 0.5]]),
+                f64([[0.5, 0.5], [0.5, 0.5]]),
+                axis=0,
+                why="the columns of p sum to 1.5 and 0.5: check along axis",
+                spec="distributions of the same shape",
+            ),
+            raises(
+                f64([0.5, 0.5]),
+                f64([[0.5, 0.5], [0.5, 0.5]]),
+                why="p and q have different shapes (no broadcasting)",
+                spec="differ in shape",
+            ),
+        ),
+    ),
+    "js_divergence": (
+        (
+            case(
+                f64([[1.0, 0.5], [0.0, 0.5]]),
+                f64([[0.0, 0.9], [1.0, 0.1]]),
+                axis=0,
+                base=2,
+                hint=AXIS,
+                spec=("reduced along `axis`, in nats or in `base`", "pass `axis` and `base` on"),
+            ),
+            case(
+                f32([[1.0, 0.0], [0.5, 0.5]]),
+                f32([[0.0, 1.0], [0.9, 0.1]]),
+                hint=f"{KEEP_DTYPE}; {ZERO_LOG_ZERO}",
+                spec=("Always finite, symmetric, between 0 and $\\ln 2$", "float32 stays float32"),
+            ),
+            case(
+                f64([1e-20, 1.0]),
+                f64([1.0, 0.0]),
+                hint="JS = (KL(p||m) + KL(q||m)) / 2: finite even where q = 0",
+                spec="Form the mixture $m = (p + q) / 2$",
+            ),
+        ),
+        (
+            raises(
+                f64([[0.5, 0.5]]),
+                f64([[0.5, 0.4]]),
+                why="q sums to 0.9, not 1",
+                spec="(`ValueError` on a shape mismatch or a non-distribution)",
+            ),
+        ),
+    ),
+    "mutual_information": (
+        (
+            case(
+                f64([[0.1, 0.2, 0.3], [0.3, 0.1, 0.0]]),
+                base=2,
+                hint="x has 2 values and y 3: the row sums are p(x), the column sums p(y)",
+                spec=(
+                    "the marginals are the row sums and the column sums",
+                    "a scalar, in nats or in `base`",
+                ),
+            ),
+            case(
+                f32([[0.5, 0.0], [0.25, 0.25]]),
+                hint=f"{KEEP_DTYPE}; {ZERO_LOG_ZERO}",
+                spec=("float32 stays float32, and no warning on zeros", "a two-dimensional table"),
+            ),
+            case(
+                ints([[0, 0], [1, 0]]),
+                hint=INTEGERS,
+                spec="all its entries sum to one",
+            ),
+        ),
+        (
+            raises(
+                f64([[[0.5, 0.5]]]),
+                why="a joint table has two dimensions, not 3",
+                spec="if `p_xy` is not two-dimensional",
+            ),
+            raises(
+                f64([[0.5, -0.5], [0.5, 0.5]]),
+                why="-0.5 is not a probability",
+                spec="its entries are not a distribution",
+            ),
+        ),
+    ),
+    # Lesson 5: cross-entropy
+    "cross_entropy": (
+        (
+            case(
+                f64([[1.0, 0.0, 0.0], [0.0, 0.5, 0.5]]),
+                f64([[0.5, 0.2, 0.3], [0.7, 0.1, 0.2]]),
+                hint="one value per row: reduce along the axis only",
+                spec="(any number of rows)",
+            ),
+            case(
+                f64([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]),
+                f64([[0.5, 0.1], [0.25, 0.9], [0.25, 0.0]]),
+                axis=0,
+                base=2,
+                hint=AXIS,
+                spec=("reduced along `axis`", "`base=2` gives bits"),
+            ),
+            case(
+                f32([[0.0, 1.0], [1.0, 0.0]]),
+                f32([[1.0, 0.0], [1.0, 0.0]]),
+                quiet=True,
+                hint=f"q = 0 < p costs inf, p = 0 adds 0, no warning: use xlogy; {KEEP_DTYPE}",
+                spec=(
+                    "with $0 \\log 0 = 0$ and `inf` where $q_k = 0 < p_k$",
+                    "without any warning",
+                ),
+            ),
+            case(
+                f32([0.5, 0.5]),
+                f32([1e-20, 1.0]),
+                hint=f"{KEEP_DTYPE}; the minus sign makes the loss positive",
+                spec="Return $-\\sum_k p_k \\log q_k$",
+            ),
+        ),
+        (
+            raises(
+                f64([[1.0, 0.0], [0.5, 0.5]]),
+                f64([[0.5, 0.5], [0.5, 0.5]]),
+                axis=0,
+                why="the columns of p sum to 1.5 and 0.5: check along axis",
+                spec="`p` and `q` are distributions along `axis`",
+            ),
+            raises(
+                f64([1.0, 0.0]),
+                f64([0.5, 0.6]),
+                why="q sums to 1.1, not 1",
+                spec="raise `ValueError` otherwise",
+            ),
+            raises(
+                f64([[1.0, 0.0]]),
+                f64([1.0, 0.0]),
+                why="p and q have different shapes (no broadcasting)",
+                spec="of the same shape",
+            ),
+        ),
+    ),
+    "binary_cross_entropy": (
+        (
+            case(
+                f32([[1.0, 0.0], [1.0, 0.0]]),
+                f32([[0.0, 1.0], [0.5, 0.25]]),
+                quiet=True,
+                hint=f"certain and wrong costs inf, with no warning: use xlogy; {KEEP_DTYPE}",
+                spec=("`inf` where the prediction is certain and wrong", "no warnings"),
+            ),
+            case(
+                f64([0.0, 1.0, 0.3]),
+                f64([1e-20, 1.0, 0.5]),
+                scale=0,
+                hint="log(1 - q) rounds to 0 for tiny q: use xlog1py(1 - y, -q)",
+                spec="Return $-[y\\log q + (1-y)\\log(1-q)]$ in nats",
+            ),
+            case(
+                ints([[1, 0]]),
+                f64([[0.9, 0.2]]),
+                hint=INTEGERS,
+                spec=("Element-wise", "any shape"),
+            ),
+        ),
+        (
+            raises(
+                f64([[1.0, 0.0]]),
+                f64([1.0, 0.0]),
+                why="y and q have different shapes (no broadcasting)",
+                spec="raise `ValueError` for a shape mismatch",
+            ),
+            raises(
+                f32([1.0]),
+                f32([1.5]),
+                why="q = 1.5 is not a probability",
+                spec="or a value outside $[0, 1]$",
+            ),
+        ),
+    ),
+    "log_loss": (
+        (
+            case(
+                ints([30, 10, 20]),
+                f64([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8], [0.3, 0.4, 0.3]]),
+                hint="the columns follow the sorted classes: 10, 20, 30 (np.unique)",
+                spec="class labels into one-hot rows over the sorted classes",
+            ),
+            case(
+                ints([0, 1]),
+                f32([1.0, 0.0]),
+                hint="clip at np.finfo(q.dtype).eps: float32's eps is 1.19e-07",
+                spec=("Clip with `eps = np.finfo(q.dtype).eps`", "return a Python `float`"),
+            ),
+            case(
+                ints([1, 0]),
+                f64([0.9, 0.2]),
+                labels=ints([0, 1]),
+                normalize=False,
+                hint="a 1-D y_prob is the probability of the second class: columns (1 - p, p)",
+                spec="Turn 1-D `y_prob` into two columns $(1 - p, p)$",
+            ),
+            case(
+                ints([3, 3]),
+                f64([[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]]),
+                labels=ints([3, 1, 2]),
+                hint="with labels=, the columns follow np.unique(labels), not y_true",
+                spec="(`np.unique`, of `labels` if given)",
+            ),
+        ),
+        (
+            raises(
+                ints([[0, 0, 1]]),
+                f64([[0.5, 0.5]]),
+                why="y_true has 3 classes but y_prob has 2 columns",
+                spec="if the number of classes differs between `y_true` and `y_prob`",
+            ),
+            raises(
+                ints([0, 1]),
+                f64([[0.5, 0.4], [0.5, 0.5]]),
+                why="a row of y_prob sums to 0.9",
+                spec="a row does not sum to one",
+            ),
+            raises(
+                ints([0, 1]),
+                f64([-0.5, 0.5]),
+                why="-0.5 is not a probability",
+                spec="if a probability is outside $[0, 1]$",
+            ),
+        ),
+    ),
+    "softmax_cross_entropy_with_logits": (
+        (
+            case(
+                f32([[0.0, 1.0], [1.0, 0.0]]),
+                f32([[200.0, 0.0], [0.0, 1.0]]),
+                hint=ROWS_APART,
+                spec="computed with your `log_softmax`",
+            ),
+            case(
+                f64([[0.0, 1.0], [1.0, 0.0], [0.0, 0.0]]),
+                f64([[1000.0, -inf], [0.0, 1.0], [-1000.0, 2.0]]),
+                axis=0,
+                hint="classes along axis 0: one loss per column",
+                spec=("distributions along `axis`", "Return one loss per example"),
+            ),
+            case(
+                f32([[1.0, 0.0, 0.0], [0.25, 0.75, 0.0]]),
+                f32([[0.0, -inf, 1000.0], [2.0, 1.0, -inf]]),
+                hint="0 * -inf is nan: classes with label 0 add nothing, np.where(labels > 0, ...)",
+                spec="Classes with $p_k = 0$ add nothing, even at a logit of $-\\infty$",
+            ),
+            case(
+                ints([[0, 1]]),
+                ints([[3, 1]]),
+                hint=INTEGERS,
+                spec="any finite values",
+            ),
+        ),
+        (
+            raises(
+                f64([[0.5, 0.6]]),
+                f64([[0.0, 1.0]]),
+                why="labels sum to 1.1: not a distribution",
+                spec="checked with `check_distribution`",
+            ),
+            raises(
+                f64([0.0, 1.0]),
+                f64([[0.0, 1.0]]),
+                why="labels and logits differ in shape (no broadcasting)",
+                spec="same shape (`check_same_shape`)",
+            ),
+        ),
+    ),
+    "sparse_softmax_cross_entropy_with_logits": (
+        (
+            case(
+                ints([1, 0]),
+                f32([[200.0, 0.0], [0.0, 1.0]]),
+                hint=ROWS_APART,
+                spec="on your `log_softmax` picks one entry per row",
+            ),
+            case(
+                ints([[0, 2], [1, 1]]),
+                f64([[[1, 2, 3], [1000, 0, -1000]], [[0, 0, 0], [-inf, 5, 1]]]),
+                hint="labels of shape (2, 2) pick from logits of shape (2, 2, 3)",
+                spec=("`labels`: integers of shape `(...)`", "classes on the last axis"),
+            ),
+            case(
+                ints(2),
+                ints([1, 2, 3]),
+                hint=INTEGERS,
+                spec="Return $-\\log\\operatorname{softmax}(z)_{y}$ for each example",
+            ),
+        ),
+        (
+            raises(
+                f64([0.0, 1.0]),
+                f64([[0.5, 0.8], [0.5, 0.8]]),
+                why="labels must be integers",
+                spec="a label is not an integer in $[0, C)$",
+            ),
+            raises(
+                ints([[0, 1]]),
+                f64([[0.5, 0.8], [0.5, 0.8]]),
+                why="labels of shape (1, 2) for logits of shape (2, 2)",
+                spec="if the shapes do not fit",
+            ),
+        ),
+    ),
+    "sigmoid_cross_entropy_with_logits": (
+        (
+            case(
+                f64([[1.0, 0.0], [0.0, 1.0]]),
+                f64([[40.0, -40.0], [-1000.0, 1000.0]]),
+                scale=0,
+                hint="log(1 + exp(-|z|)) rounds away exp(-40): use np.log1p",
+                spec="with `np.log1p`",
+            ),
+            case(
+                f32([[1.0, 0.0, 0.5]]),
+                f32([[-3.0, 1000.0, 0.0]]),
+                hint=KEEP_DTYPE,
+                spec="Return $\\max(z, 0) - zy + \\log(1 + e^{-|z|})$",
+            ),
+            case(
+                ints([1, 0]),
+                ints([-3, 3]),
+                hint=INTEGERS,
+                spec="Element-wise",
+            ),
+        ),
+        (
+            raises(
+                f64([1.5]),
+                f64([0.0]),
+                why="label 1.5 is not in [0, 1]",
+                spec="labels in $[0, 1]$ (`check_probabilities`)",
+            ),
+            raises(
+                f64([[1.0, 0.0]]),
+                f64([1.0, 0.0]),
+                why="labels and logits differ in shape (no broadcasting)",
+                spec="same shapes (`ValueError` otherwise)",
+            ),
+        ),
+    ),
+    "binary_cross_entropy_with_logits": (
+        (
+            case(
+                f64([[0.0, 2.0], [-1.0, 3.0]]),
+                f64([[1.0, 1.0], [1.0, 0.0]]),
+                pos_weight=f64([1.0, 4.0]),
+                reduction="none",
+                hint="pos_weight holds one weight per label (last axis), on the positive term",
+                spec="`pos_weight` against the last axis",
+            ),
+            case(
+                f64([[0.0, 2.0], [-1.0, 3.0]]),
+                f64([[1.0, 0.0], [0.5, 1.0]]),
+                weight=f64([[2.0], [0.5]]),
+                pos_weight=f64([3.0, 1.0]),
+                reduction="sum",
+                hint="weight multiplies each element's whole loss, pos_weight its positive term",
+                spec="`weight` broadcasts against the elements",
+            ),
+            case(
+                f64([-30.0, 30.0, -1000.0]),
+                f64([0.0, 1.0, 0.0]),
+                reduction="none",
+                scale=0,
+                hint="1 - sigmoid(z) rounds to 1: use log_sigmoid(-z) for the negative term",
+                spec=("with your `log_sigmoid` (lesson 2) for both terms", "nothing cancels"),
+            ),
+            case(
+                f32([[1000.0, -1000.0], [0.5, -0.5]]),
+                f32([[0.0, 1.0], [1.0, 0.0]]),
+                hint=f"{KEEP_DTYPE}; use log_sigmoid, which never overflows",
+                spec="each stays accurate for any finite logit",
+            ),
+            case(
+                ints([[1, -2]]),
+                ints([[1, 0]]),
+                pos_weight=ints([2, 3]),
+                reduction="sum",
+                hint=INTEGERS,
+                spec="Compute $-w\\,[w_+\\, y\\log\\sigma(z) + (1 - y)\\log\\sigma(-z)]$",
+            ),
+        ),
+        (
+            raises(
+                f64([[0.0, 1.0]]),
+                f64([[1.0, 0.0]]),
+                pos_weight=f64([1.0, 2.0, 3.0]),
+                why="pos_weight of shape (3,) does not fit 2 labels",
+                spec="(`check_broadcasts`)",
+            ),
+            raises(
+                f64([0.0]),
+                f64([1.5]),
+                why="target 1.5 is not in [0, 1]",
+                spec="targets in $[0, 1]$",
+            ),
+            raises(
+                f64([0.0, 1.0]),
+                f64([[1.0, 0.0]]),
+                why="logits and target differ in shape (no broadcasting)",
+                spec="`logits` and `target` have the same shape",
+            ),
+            raises(
+                f64([0.0]),
+                f64([1.0]),
+                reduction=None,
+                why="reduction must be 'mean', 'sum' or 'none'",
+                spec='`reduction` is `"mean"`, `"sum"` or `"none"` (`check_reduction`)',
+            ),
+        ),
+    ),
+    "categorical_crossentropy": (
+        (
+            case(
+                f64([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]),
+                f64([[0.5, 0.1], [0.25, 0.8], [0.25, 0.1]]),
+                axis=0,
+                label_smoothing=0.3,
+                hint="smooth with C = the size of the class axis: here 3 classes along axis 0",
+                spec=("with $C$ the size of `axis`", "Smooth first"),
+            ),
+            case(
+                f32([[0.0, 1.0], [1.0, 0.0]]),
+                f32([[200.0, 0.0], [0.0, 1.0]]),
+                from_logits=True,
+                hint=ROWS_APART,
+                spec="your `log_softmax(y_pred, axis)`",
+            ),
+            case(
+                f64([[0.0, 1.0], [1.0, 0.0]]),
+                f64([[1000.0, 0.0], [-1000.0, 5.0]]),
+                from_logits=True,
+                axis=0,
+                label_smoothing=0.2,
+                hint="from_logits=True: log_softmax along the axis, then the smoothed labels",
+                spec="`from_logits=True`",
+            ),
+            case(
+                f32([[0.0, 1.0, 0.0]]),
+                f32([[2.0, 0.0, 2.0]]),
+                label_smoothing=0.1,
+                hint="rescale, then clip into [1e-7, 1 - 1e-7] before the log",
+                spec=(
+                    "rescale the rows to sum to one, clip into $[10^{-7}, 1 - 10^{-7}]$",
+                    "Return $-\\sum_k \\tilde p_k \\log q_k$ along `axis`",
+                ),
+            ),
+        ),
+        (
+            raises(
+                f64([[0.0, 1.0]]),
+                f64([[-1.0, 2.0]]),
+                why="negative y_pred are logits: pass from_logits=True",
+                spec="also for negative `y_pred` when `from_logits` is False",
+            ),
+            raises(
+                f64([[0.0, 1.0]]),
+                f64([[0.5, 0.5]]),
+                label_smoothing=-0.1,
+                why="label_smoothing must be in [0, 1]",
+                spec="`label_smoothing` in $[0, 1]$",
+            ),
+            raises(
+                f64([[0.5, 0.6]]),
+                f64([[0.5, 0.5]]),
+                why="y_true sums to 1.1: not a distribution",
+                spec="`y_true`: distributions along `axis`",
+            ),
+            raises(
+                f64([[0.0, 1.0]]),
+                f64([[0.5, 0.5, 0.0]]),
+                why="y_true and y_pred differ in shape",
+                spec="`y_pred` of the same shape",
+            ),
+        ),
+    ),
+    "cross_entropy_loss": (
+        (
+            case(
+                f64([[[0.5, 2.0], [0.8, -1.0]], [[1000.0, 0.0], [0.0, 1000.0]]]),
+                ints([[1, 0], [0, 1]]),
+                reduction="none",
+                hint="logits of shape (N, C, d): the classes are on axis 1 (np.moveaxis)",
+                spec="or `(N, C, d1, ...)`",
+            ),
+            case(
+                f32([0.5, 0.8, -1000.0]),
+                ints(1),
+                hint="a single sample of shape (C,) has its classes on axis 0",
+                spec="or axis 0 for a single sample `(C,)`",
+            ),
+            case(
+                f32([[200.0, 0.0], [0.0, 1.0]]),
+                ints([1, 0]),
+                reduction="none",
+                hint=ROWS_APART,
+                spec="then use your `log_softmax`",
+            ),
+            case(
+                f64([[0.5, 0.8, 0.1], [2.0, -1.0, 0.0], [1.0, 1.0, 1.0]]),
+                ints([2, 0, 1]),
+                weight=f64([1.0, 2.0, 4.0]),
+                ignore_index=1,
+                label_smoothing=0.2,
+                hint="smoothing weights each class's term by w_k; the ignored target leaves the "
+                "denominator",
+                spec=(
+                    "with smoothing",
+                    "Targets equal to `ignore_index` give 0 and leave the denominator",
+                    "divides by $\\sum_i w_{y_i}$ over the kept targets",
+                ),
+            ),
+            case(
+                f64([[0.5, 0.8], [2.0, -1.0]]),
+                ints([-1, 0]),
+                ignore_index=-1,
+                reduction="sum",
+                hint="ignore_index=-1 ignores the target -1: it must not pick the last class",
+                spec="**Integer targets** (class indices, shape `(N,)`)",
+            ),
+            case(
+                f64([[0.5, 0.8], [2.0, -1.0], [0.0, 0.0]]),
+                f64([[0.2, 0.8], [1.0, 0.0], [0.5, 0.5]]),
+                weight=f64([2.0, 1.0]),
+                label_smoothing=0.1,
+                hint="with float targets, 'mean' divides by N, not by a sum of weights",
+                spec=(
+                    "**Float targets** (probabilities, same shape as `logits`)",
+                    "divides by $N$",
+                ),
+            ),
+            case(
+                f32([[0.5, 0.8], [2.0, -1.0]]),
+                ints([1, 0]),
+                weight=f32([1.0, 3.0]),
+                reduction="sum",
+                hint=KEEP_DTYPE,
+                spec='`reduction`: `"mean"`, `"sum"` or `"none"`',
+            ),
+        ),
+        (
+            raises(
+                f64([[0.5, 0.8]]),
+                ints([-1]),
+                why="target -1 is not ignore_index (-100), and it must not wrap round",
+                spec="Any other target outside $[0, C)$ raises `ValueError`",
+            ),
+        ),
+    ),
+    "numerical_gradient": (
+        (
+            case(
+                squared_norm,
+                ints([1, -2, 3]),
+                hint="work on a float64 copy of x: an integer x cannot take a step of 1e-5",
+                spec="Work on a float64 **copy** of `x`",
+            ),
+            case(
+                squared_norm,
+                f32([0.5, -1.5]),
+                hint="the estimate is float64, whatever x is: np.array(x, dtype=np.float64)",
+                spec="`x` is any array-like",
+            ),
+            case(
+                loss_of_class_0,
+                [1000.0, 0.0, -1.0],
+                hint="add and subtract h in one entry at a time",
+                spec=(
+                    "add and subtract `h` in that entry only",
+                    "`f` takes an array shaped like `x` and returns a scalar",
+                ),
+            ),
+            case(
+                squared_norm,
+                f64([[[1.0], [2.0]], [[3.0], [-4.0]]]),
+                h=1e-4,
+                hint="one partial derivative per entry of any shape: np.ndindex(x.shape)",
+                spec="for every index (`np.ndindex(x.shape)`)",
+            ),
+        ),
+        (
+            raises(
+                squared_norm,
+                f64([1.0]),
+                h=-1e-5,
+                why="the step h must be positive",
+                spec="if `h` is not positive",
+            ),
+            raises(
+                twice,
+                f64([[1.0]]),
+                why="f returns an array, not a scalar",
+                spec="if `f` does not return a scalar",
+            ),
+        ),
+    ),
+    "softmax_cross_entropy_grad": (
+        (
+            case(
+                f32([[0.0, 1.0], [1.0, 0.0]]),
+                f32([[200.0, 0.0], [0.0, 1.0]]),
+                hint=ROWS_APART,
+                spec="with your `softmax`",
+            ),
+            case(
+                f64([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]),
+                f64([[1000.0, 0.0], [0.0, 1.0], [-inf, 2.0]]),
+                axis=0,
+                hint=AXIS,
+                spec=("Return `softmax(logits, axis) - labels`", "distributions along `axis`"),
+            ),
+        ),
+        (
+            raises(
+                f64([[0.5, 0.6]]),
+                f64([[0.0, 1.0]]),
+                why="labels sum to 1.1: not a distribution",
+                spec="Same arguments and checks as `softmax_cross_entropy_with_logits`",
+            ),
+            raises(
+                f64([0.0, 1.0]),
+                f64([[0.0, 1.0]]),
+                why="labels and logits differ in shape (no broadcasting)",
+                spec="same shapes",
+            ),
+        ),
+    ),
+    "expected_calibration_error": (
+        (
+            case(
+                ints([1, 0, 1]),
+                f64([[0.5, 0.5], [0.4, 0.6], [0.3, 0.7]]),
+                n_bins=4,
+                hint="on a tie the prediction is the first maximum (argmax)",
+                spec="The prediction is `q.argmax(axis=1)`, the confidence `q.max(axis=1)`",
+            ),
+            case(
+                ints([0, 1, 1, 0, 0]),
+                f64([[1.0, 0.0], [0.25, 0.75], [0.5, 0.5], [0.75, 0.25], [0.5, 0.5]]),
+                n_bins=4,
+                hint="confidence 0.75 belongs to bin (0.5, 0.75], not [0.75, 1): searchsorted",
+                spec=(
+                    "($m/B < c \\le (m+1)/B$)",
+                    "`np.bincount(bins, weights=..., minlength=n_bins)`",
+                ),
+            ),
+            case(
+                ints([2, 0]),
+                f32([[0.1, 0.2, 0.7], [0.2, 0.5, 0.3]]),
+                n_bins=3,
+                hint="return a Python float: float(...)",
+                spec="Return the ECE as a Python `float`",
+            ),
+        ),
+        (
+            raises(
+                ints([0]),
+                f64([0.5, 0.5]),
+                why="q must be 2-D, (N, C)",
+                spec="if `q` is not 2-D or its rows are not distributions",
+            ),
+            raises(
+                ints([0, -1]),
+                f64([[0.5, 0.5], [0.5, 0.5]]),
+                why="label -1 must not wrap round to the last class",
+                spec="if a label is not an integer in $[0, C)$",
+            ),
+            raises(
+                ints([0, 1]),
+                f64([[0.5, 0.5], [0.5, 0.5]]),
+                n_bins=2.5,
+                why="n_bins must be a positive integer",
+                spec="if `n_bins` is not a positive integer",
+            ),
+            raises(
+                ints([[0], [1]]),
+                f64([[0.5, 0.5], [0.5, 0.5]]),
+                why="labels must have shape (N,): one label per row",
+                spec="if there is not one label per row",
+            ),
+        ),
+    ),
+}
+
+
+def with_contract(spec):
+    """`spec` with its contract's cases and bad inputs after its own."""
+    cases, bad = CONTRACT[spec.name]
+    return Spec(spec.name, (*spec.cases, *cases), (*spec.raises, *bad), spec.ulps)
+
+
+CATALOGUE = {spec.name: with_contract(spec) for spec in SPECS}
 
 
 def expected(name, item):
@@ -611,6 +1806,11 @@ def compiled():
     }
 
 
+def unset(value):
+    """Whether an optional field holds its default and can be left out of the JSON."""
+    return value is None or value is False or value == ""
+
+
 def case_json(item):
     data = {
         "args": [to_json(a) for a in item.args],
@@ -627,7 +1827,8 @@ def case_json(item):
     return {
         **data,
         "expected": to_json(item.expected),
-        **{key: value for key, value in optional.items() if value not in ("", None, False)},
+        # By identity: `0 in (False,)` is true, and a scale of 0 must not be dropped.
+        **{key: value for key, value in optional.items() if not unset(value)},
     }
 
 
