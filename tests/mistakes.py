@@ -44,21 +44,24 @@ def reference_module(function):
     return getattr(reference, lesson_of(function).module)
 
 
-def module_source(mistake):
-    """The text of the lesson's helpers module with `mistake.function` replaced by the mistake.
+def module_source(*mistakes):
+    """The text of the lesson's helpers module with each mistake's function replaced by it.
 
-    Everything else (imports, the other functions, docstrings) stays the reference's, so a
-    submission folder written from it differs from the reference in that one function.
+    The mistakes must be of one lesson and of different functions. Everything else
+    (imports, the other functions, docstrings) stays the reference's, so a submission
+    folder written from it differs from the reference in those functions only.
     """
-    source = inspect.getsource(reference_module(mistake.function))
-    found = next(
-        node
-        for node in ast.parse(source).body
-        if isinstance(node, ast.FunctionDef) and node.name == mistake.function
-    )
-    start = min([found.lineno, *(d.lineno for d in found.decorator_list)])
-    lines = source.splitlines(keepends=True)
-    return "".join([*lines[: start - 1], mistake.source, *lines[found.end_lineno :]])
+    source = inspect.getsource(reference_module(mistakes[0].function))
+    for wrong in mistakes:
+        found = next(
+            node
+            for node in ast.parse(source).body
+            if isinstance(node, ast.FunctionDef) and node.name == wrong.function
+        )
+        start = min([found.lineno, *(d.lineno for d in found.decorator_list)])
+        lines = source.splitlines(keepends=True)
+        source = "".join([*lines[: start - 1], wrong.source, *lines[found.end_lineno :]])
+    return source
 
 
 def learner_module(mistake):

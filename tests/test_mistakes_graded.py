@@ -1,0 +1,79 @@
+"""The mistakes corpus through the real grader: every mistake scores 0, never tamper_suspect.
+
+A mistake's function fails in the notebook's graded cell and in the trusted re-check on
+the same public cases, with one judge, so the two agree: ``failed``, ``error`` or
+``timeout``, never ``tamper_suspect``. Mistakes of one lesson in different functions
+share a submission, so the corpus is graded in a handful of them; every other function
+of each submission is the reference's and must pass.
+"""
+
+import csv
+
+import pytest
+from mistakes import MISTAKES, lesson_of, module_source
+
+from autograder import grading
+from autograder.demo import reference_helpers, working_copy
+from autograder.lessons import LESSONS
+
+ZERO = {"failed", "error", "timeout"}
+
+
+def batches():
+    """{student id: (lesson, [mistakes])}: each lesson's mistakes, one per function a batch."""
+    found = {}
+    for wrong in MISTAKES:
+        lesson = lesson_of(wrong.function)
+        number = 0
+        while any(
+            m.function == wrong.function for m in found.get((lesson.number, number), ((), []))[1]
+        ):
+            number += 1
+        found.setdefault((lesson.number, number), (lesson, []))[1].append(wrong)
+    return {f"mistakes-{n}-{k}": batch for (n, k), batch in sorted(found.items())}
+
+
+BATCHES = batches()
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = tmp_path_factory.mktemp("mistakes")
+    submissions, out = root / "class", root / "results"
+    for student, (lesson, wrongs) in BATCHES.items():
+        helpers = reference_helpers()
+        helpers[f"{lesson.module}.py"] = module_source(*wrongs)
+        others = {other.number for other in LESSONS} - {lesson.number}
+        working_copy(submissions / student, helpers, skip=others)  # graded on its lesson only
+    lessons = sorted({lesson.number for lesson, _ in BATCHES.values()})
+    quiet = lambda *args: None  # noqa: E731
+    assert grading.grade(submissions, out, lessons=lessons, say=quiet) == 0
+    with (out / "checks.csv").open(newline="") as f:
+        return {
+            (row["student_id"], row["function"]): row
+            for row in csv.DictReader(f)
+            if row["lesson"] == f"lesson-{BATCHES[row['student_id']][0].number:02d}"
+        }
+
+
+def test_the_batches_hold_every_mistake_once():
+    batched = [m.name for _, wrongs in BATCHES.values() for m in wrongs]
+    assert sorted(batched) == sorted(m.name for m in MISTAKES)
+    for _, wrongs in BATCHES.values():
+        assert len({m.function for m in wrongs}) == len(wrongs)
+
+
+@pytest.mark.parametrize("student", sorted(BATCHES))
+def test_every_mistake_scores_zero_and_no_honest_function_is_touched(graded, student):
+    lesson, wrongs = BATCHES[student]
+    wrong = {m.function: m for m in wrongs}
+    for name in lesson.functions:
+        row = graded[student, name]
+        if name not in wrong:
+            assert row["status"] == "passed", (name, row["message"])
+            continue
+        assert row["status"] in ZERO, (wrong[name].name, row["status"], row["message"])
+        assert float(row["score"]) == 0.0
+        # the message names the mistake, as course check's does
+        for word in wrong[name].words:
+            assert word in row["message"], (wrong[name].name, row["message"])
