@@ -88,12 +88,14 @@ SPECS = (
                 f64([[1, 2]]),
                 f64([[1, 0, -1], [0, 1, 1]]),
                 f64([0, 0.5, 0]),
+                example=True,
                 hint="logits are X @ W + b: one row per sample, one column per class",
             ),
             case(
                 f64([[5.1, 3.5, 1.4, 0.2], [6.3, 2.9, 5.6, 1.8]]),
                 f64([[0.4, 0.1, -0.5], [1.0, -0.2, -0.8], [-1.5, 0.3, 1.2], [-0.7, -0.6, 1.3]]),
                 f64([0.2, 0.5, -0.7]),
+                example=True,
                 hint="two iris flowers, three classes",
             ),
             case(f32([[1, 2]]), f32([[1, 0], [0, 1]]), f32([0.5, 0.5]), hint=KEEP_DTYPE),
@@ -116,14 +118,15 @@ SPECS = (
     Spec(
         "logit",
         (
-            case(f64([0.5, 0.8, 0.2]), hint="logit(p) = log(p / (1 - p))"),
+            case(f64([0.5, 0.8, 0.2]), example=True, hint="logit(p) = log(p / (1 - p))"),
             case(f64([0.0, 1.0]), hint="logit(0) is -inf and logit(1) is inf"),
             case(
                 f64([0.5 + 2.0**-30]),
                 scale=0,
+                example=True,
                 hint="near 1/2, log(p / (1 - p)) loses digits: use log1p(2 (p - 1/2) / (1 - p))",
             ),
-            case(f32([0.25, 0.75]), hint=KEEP_DTYPE),
+            case(f32([0.25, 0.75]), example=True, hint=KEEP_DTYPE),
         ),
         raises=(
             raises(f64([1.5]), why="1.5 is not a probability"),
@@ -134,8 +137,13 @@ SPECS = (
     Spec(
         "one_hot",
         (
-            case(ints([0, 2, 1]), 3, hint="row i has a 1 in column labels[i]"),
-            case(ints([[0], [1]]), 2, hint="the class axis is added at the end: shape (2, 1, 2)"),
+            case(ints([0, 2, 1]), 3, example=True, hint="row i has a 1 in column labels[i]"),
+            case(
+                ints([[0], [1]]),
+                2,
+                example=True,
+                hint="the class axis is added at the end: shape (2, 1, 2)",
+            ),
         ),
         raises=(
             raises(ints([3]), 3, why="label 3 is not in [0, 3)"),
@@ -146,10 +154,17 @@ SPECS = (
     Spec(
         "hardmax",
         (
-            case(f64([0.5, 0.8]), hint="a 1 at the largest logit, 0 elsewhere"),
-            case(f64([[3, 3, 1]]), hint="on a tie the first maximum wins, as with np.argmax"),
+            case(f64([0.5, 0.8]), example=True, hint="a 1 at the largest logit, 0 elsewhere"),
             case(
-                f64([[1, 5], [4, 2]]), axis=0, hint="axis=0 picks the largest entry of each column"
+                f64([[3, 3, 1]]),
+                example=True,
+                hint="on a tie the first maximum wins, as with np.argmax",
+            ),
+            case(
+                f64([[1, 5], [4, 2]]),
+                axis=0,
+                example=True,
+                hint="axis=0 picks the largest entry of each column",
             ),
             case(f32([[2, 1]]), hint=KEEP_DTYPE),
         ),
@@ -158,52 +173,84 @@ SPECS = (
     Spec(
         "sigmoid",
         (
-            case(f64([0.0, 1.3, -1.3]), hint="sigmoid(z) = 1 / (1 + exp(-z))"),
+            case(f64([0.0, 1.3, -1.3]), example=True, hint="sigmoid(z) = 1 / (1 + exp(-z))"),
             case(
-                f64([1000.0, -1000.0]), hint="exp overflowed: use e = exp(-|z|), which is at most 1"
+                f64([1000.0, -1000.0]),
+                example=True,
+                hint="exp overflowed: use e = exp(-|z|), which is at most 1",
             ),
             case(f64([inf, -inf]), hint="sigmoid(inf) is 1 and sigmoid(-inf) is 0"),
-            case(f32([88.0, 89.0, -89.0]), hint="float32 exp overflows past 88: use exp(-|z|)"),
+            case(
+                f32([88.0, 89.0, -89.0]),
+                example=True,
+                hint="float32 exp overflows past 88: use exp(-|z|)",
+            ),
         ),
     ),
     Spec(
         "log_sigmoid",
         (
-            case(f64([0.0, 1.3, -1.3]), hint="log_sigmoid(z) = -log(1 + exp(-z))"),
+            case(f64([0.0, 1.3, -1.3]), example=True, hint="log_sigmoid(z) = -log(1 + exp(-z))"),
             case(
                 f64([-1000.0]),
+                example=True,
                 hint="log(sigmoid(-1000)) is log(0): use min(z, 0) - log1p(exp(-|z|))",
             ),
             case(f64([1000.0]), hint="exp(-z) overflowed for z = -1000 or log lost the digits"),
-            case(f64([40.0]), scale=0, hint="log(1 + 4e-18) rounds to 0: use log1p(exp(-|z|))"),
+            case(
+                f64([40.0]),
+                scale=0,
+                example=True,
+                hint="log(1 + 4e-18) rounds to 0: use log1p(exp(-|z|))",
+            ),
             case(f32([-100.0, 20.0]), hint=KEEP_DTYPE),
         ),
     ),
     Spec(
         "softmax",
         (
-            case(f64([0.5, 0.8]), hint="the cat/dog logits: exp(z) / sum(exp(z))"),
+            case(f64([0.5, 0.8]), example=True, hint="the cat/dog logits: exp(z) / sum(exp(z))"),
             case(
                 f64([[1, 2, 3], [1, 1, 1]]),
+                example=True,
                 hint="normalise each row separately: sum over axis=-1 with keepdims=True",
             ),
-            case(f64([1000.0, 0.0]), hint=OVERFLOW),
-            case(f64([-1000.0, -1000.0]), hint="exp underflowed to 0 / 0: subtract the max first"),
+            case(f64([1000.0, 0.0]), example=True, hint=OVERFLOW),
+            case(
+                f64([-1000.0, -1000.0]),
+                example=True,
+                hint="exp underflowed to 0 / 0: subtract the max first",
+            ),
             case(f64([0.0, -inf]), hint="a logit of -inf has probability 0"),
-            case(f64([[1, 2], [3, 5]]), axis=0, hint="with axis=0 each column sums to one"),
-            case(f32([89.0, 0.0]), hint="float32 exp overflows past 88: subtract the max first"),
+            case(
+                f64([[1, 2], [3, 5]]),
+                axis=0,
+                example=True,
+                hint="with axis=0 each column sums to one",
+            ),
+            case(
+                f32([89.0, 0.0]),
+                example=True,
+                hint="float32 exp overflows past 88: subtract the max first",
+            ),
         ),
     ),
     Spec(
         "log_softmax",
         (
-            case(f64([0.5, 0.8]), hint="log_softmax(z) = z - logsumexp(z)"),
+            case(f64([0.5, 0.8]), example=True, hint="log_softmax(z) = z - logsumexp(z)"),
             case(
                 f32([0.0, -200.0]),
+                example=True,
                 hint="log(softmax(z)) underflows to -inf: use (z - max) - log(sum(exp(z - max)))",
             ),
-            case(f64([1000.0, 0.0]), hint=OVERFLOW),
-            case(f64([[1, 2], [3, 5]]), axis=0, hint="with axis=0 work down each column"),
+            case(f64([1000.0, 0.0]), example=True, hint=OVERFLOW),
+            case(
+                f64([[1, 2], [3, 5]]),
+                axis=0,
+                example=True,
+                hint="with axis=0 work down each column",
+            ),
         ),
     ),
     Spec(
@@ -211,27 +258,40 @@ SPECS = (
         (
             case(
                 f64([1000.0, 1000.0]),
+                example=True,
                 hint="exp overflowed: factor out the max, m + log(sum(exp(z - m)))",
             ),
             case(
                 f64([[0.0, -inf]]),
                 keepdims=True,
+                example=True,
                 hint="keepdims=True keeps the reduced axis, with length 1",
             ),
-            case(f64([[1, 2, 3], [4, 5, 6]]), axis=0, hint="with axis=0 reduce each column"),
+            case(
+                f64([[1, 2, 3], [4, 5, 6]]),
+                axis=0,
+                example=True,
+                hint="with axis=0 reduce each column",
+            ),
             case(
                 f64([-inf, -inf]),
                 hint="the log of an empty sum is -inf; shifting by -inf gives nan",
             ),
-            case(f32([89.0, 0.0]), hint="float32 exp overflows past 88: factor out the max"),
+            case(
+                f32([89.0, 0.0]),
+                example=True,
+                hint="float32 exp overflows past 88: factor out the max",
+            ),
         ),
     ),
     # Lesson 3: entropy
     Spec(
         "self_information",
         (
-            case(f64([1.0, 0.5, 0.25]), base=2, hint="in bits: -log2(p), so 0, 1 and 2"),
-            case(f64([0.5]), hint="in nats by default: -ln(0.5) = ln 2"),
+            case(
+                f64([1.0, 0.5, 0.25]), base=2, example=True, hint="in bits: -log2(p), so 0, 1 and 2"
+            ),
+            case(f64([0.5]), example=True, hint="in nats by default: -ln(0.5) = ln 2"),
             case(f64([0.0]), hint="an impossible outcome is infinitely surprising"),
         ),
         raises=(
@@ -242,10 +302,12 @@ SPECS = (
     Spec(
         "entropy",
         (
-            case(f64([0.5, 0.5]), base=2, hint="a fair coin carries 1 bit"),
-            case(f64([[1.0, 0.0], [0.25, 0.75]]), hint=ZERO_LOG_ZERO),
+            case(f64([0.5, 0.5]), base=2, example=True, hint="a fair coin carries 1 bit"),
+            case(f64([[1.0, 0.0], [0.25, 0.75]]), example=True, hint=ZERO_LOG_ZERO),
             case(
-                f64([0.25, 0.25, 0.25, 0.25]), hint="the uniform distribution on 4 outcomes: ln 4"
+                f64([0.25, 0.25, 0.25, 0.25]),
+                example=True,
+                hint="the uniform distribution on 4 outcomes: ln 4",
             ),
             case(
                 f64([[0.5, 1.0], [0.5, 0.0]]),
@@ -261,9 +323,15 @@ SPECS = (
     Spec(
         "binary_entropy",
         (
-            case(f64([0.5]), base=2, hint="a fair coin carries 1 bit"),
-            case(f64([0.0, 1.0]), hint=ZERO_LOG_ZERO),
-            case(f64([0.11, 0.9]), hint="H(p) = -p log p - (1 - p) log(1 - p)"),
+            case(
+                f64([1e-20]),
+                scale=0,
+                example=True,
+                hint="log(1 - p) is 0 for tiny p: use log1p(-p)",
+            ),
+            case(f64([0.5]), base=2, example=True, hint="a fair coin carries 1 bit"),
+            case(f64([0.0, 1.0]), example=True, hint=ZERO_LOG_ZERO),
+            case(f64([0.11, 0.9]), example=True, hint="H(p) = -p log p - (1 - p) log(1 - p)"),
         ),
         raises=(raises(f64([2.0]), why="2 is not a probability"),),
     ),
@@ -271,15 +339,30 @@ SPECS = (
     Spec(
         "kl_divergence",
         (
-            case(f64([0.5, 0.5]), f64([0.9, 0.1]), hint="KL(p||q) = sum p log(p / q)"),
+            case(
+                f64([[0.5, 0.5], [0.9, 0.1]]),
+                f64([[0.9, 0.1], [0.5, 0.5]]),
+                example=True,
+                hint="a batch of rows gives one KL per row",
+            ),
+            case(
+                f64([0.5, 0.5]), f64([0.9, 0.1]), example=True, hint="KL(p||q) = sum p log(p / q)"
+            ),
             case(
                 f64([0.9, 0.1]),
                 f64([0.5, 0.5]),
+                example=True,
                 hint="KL is not symmetric: swap p and q, get 0.368",
             ),
-            case(f64([1.0, 0.0]), f64([0.5, 0.5]), hint=ZERO_LOG_ZERO),
+            case(f64([1.0, 0.0]), f64([0.5, 0.5]), example=True, hint=ZERO_LOG_ZERO),
             case(f64([0.5, 0.5]), f64([1.0, 0.0]), hint="q = 0 where p > 0 makes KL infinite"),
-            case(f64([0.5, 0.5]), f64([0.9, 0.1]), base=2, hint="in bits: divide by ln 2"),
+            case(
+                f64([0.5, 0.5]),
+                f64([0.9, 0.1]),
+                base=2,
+                example=True,
+                hint="in bits: divide by ln 2",
+            ),
         ),
         raises=(
             raises(f64([0.5, 0.5]), f64([0.2, 0.3, 0.5]), why="p and q have different shapes"),
@@ -289,26 +372,42 @@ SPECS = (
     Spec(
         "js_divergence",
         (
-            case(f64([1.0, 0.0]), f64([0.0, 1.0]), base=2, hint="disjoint distributions: 1 bit"),
+            case(
+                f64([1.0, 0.0]),
+                f64([0.0, 1.0]),
+                base=2,
+                example=True,
+                hint="disjoint distributions: 1 bit",
+            ),
             case(
                 f64([0.5, 0.5]),
                 f64([0.9, 0.1]),
+                example=True,
                 hint="JS = (KL(p||m) + KL(q||m)) / 2, m = (p + q) / 2",
             ),
-            case(f64([0.9, 0.1]), f64([0.5, 0.5]), hint="JS is symmetric"),
+            case(f64([0.9, 0.1]), f64([0.5, 0.5]), example=True, hint="JS is symmetric"),
         ),
         raises=(raises(f64([1.0, 0.0]), f64([1.0]), why="p and q have different shapes"),),
     ),
     Spec(
         "mutual_information",
         (
-            case(f64([[0.5, 0.0], [0.0, 0.5]]), base=2, hint="x decides y: I = H(y) = 1 bit"),
-            case(f64([[0.25, 0.25], [0.25, 0.25]]), hint="independent: p(x, y) = p(x) p(y), so 0"),
+            case(
+                f64([[0.5, 0.0], [0.0, 0.5]]),
+                base=2,
+                example=True,
+                hint="x decides y: I = H(y) = 1 bit",
+            ),
+            case(
+                f64([[0.25, 0.25], [0.25, 0.25]]),
+                example=True,
+                hint="independent: p(x, y) = p(x) p(y), so 0",
+            ),
             case(
                 f64([[0.3, 0.1], [0.2, 0.4]]),
                 hint="KL(p(x, y) || p(x) p(y)), with the row sums and column sums as marginals",
             ),
-            case(f32([[0.3, 0.1], [0.2, 0.4]]), hint=KEEP_DTYPE),
+            case(f32([[0.3, 0.1], [0.2, 0.4]]), example=True, hint=KEEP_DTYPE),
         ),
         raises=(
             raises(f64([0.5, 0.5]), why="a joint table has two dimensions"),
@@ -319,21 +418,50 @@ SPECS = (
     Spec(
         "cross_entropy",
         (
-            case(f64([1, 0, 0]), f64([0.5, 0.2, 0.3]), hint="H(p, q) = -sum p log q: here -ln 0.5"),
-            case(f64([1, 0, 0]), f64([0.7, 0.1, 0.2]), hint="a better model costs less: -ln 0.7"),
-            case(f64([1, 0, 0]), f64([0.5, 0.2, 0.3]), base=2, hint="in bits: 1"),
+            case(
+                f64([[1, 0], [0.5, 0.5]]),
+                f64([[0.9, 0.1], [0.9, 0.1]]),
+                example=True,
+                hint="a batch of rows gives one H(p, q) per row",
+            ),
+            case(
+                f64([1, 0, 0]),
+                f64([0.5, 0.2, 0.3]),
+                example=True,
+                hint="H(p, q) = -sum p log q: here -ln 0.5",
+            ),
+            case(
+                f64([1, 0, 0]),
+                f64([0.7, 0.1, 0.2]),
+                example=True,
+                hint="a better model costs less: -ln 0.7",
+            ),
+            case(f64([1, 0, 0]), f64([0.5, 0.2, 0.3]), base=2, example=True, hint="in bits: 1"),
             case(f64([0, 1]), f64([1, 0]), hint="q = 0 for the true class costs infinitely much"),
-            case(f64([1, 0]), f64([1, 0]), hint=ZERO_LOG_ZERO),
+            case(f64([1, 0]), f64([1, 0]), example=True, hint=ZERO_LOG_ZERO),
         ),
         raises=(raises(f64([1, 0]), f64([0.5, 0.25, 0.25]), why="p and q have different shapes"),),
     ),
     Spec(
         "binary_cross_entropy",
         (
-            case(f64([1, 0, 1]), f64([0.5, 0.2, 0.9]), hint="-[y log q + (1 - y) log(1 - q)]"),
+            case(
+                f64([0]),
+                f64([1e-17]),
+                scale=0,
+                example=True,
+                hint="log(1 - q) is 0 for tiny q: use log1p(-q) (xlog1py)",
+            ),
+            case(
+                f64([1, 0, 1]),
+                f64([0.5, 0.2, 0.9]),
+                example=True,
+                hint="-[y log q + (1 - y) log(1 - q)]",
+            ),
             case(
                 f64([1, 0]),
                 f64([1, 0]),
+                example=True,
                 hint="a certain, right prediction costs 0; 0 * log 0 gave nan: use xlogy/xlog1py",
             ),
             case(f64([1]), f64([0]), hint="a certain, wrong prediction costs inf"),
@@ -347,6 +475,12 @@ SPECS = (
         "log_loss",
         (
             case(
+                ints([2, 1, 0]),
+                f64([[0.1, 0.2, 0.7], [0.1, 0.7, 0.2], [0.3, 0.4, 0.3]]),
+                example=True,
+                hint="class labels give the same loss as their one-hot rows",
+            ),
+            case(
                 ints([[0, 0, 1], [0, 1, 0], [1, 0, 0]]),
                 f64([[0.3, 0.3, 0.4], [0.3, 0.4, 0.3], [0.1, 0.2, 0.7]]),
                 hint="the article's first model: 1.3783888522474517",
@@ -354,11 +488,13 @@ SPECS = (
             case(
                 ints([[0, 0, 1], [0, 1, 0], [1, 0, 0]]),
                 f64([[0.1, 0.2, 0.7], [0.1, 0.7, 0.2], [0.3, 0.4, 0.3]]),
+                example=True,
                 hint="the article's second model: 0.6391075640678003",
             ),
             case(
                 ints([0, 1, 1]),
                 f64([0.1, 0.8, 0.6]),
+                example=True,
                 hint="a 1-D y_prob is the probability of the positive class",
             ),
             case(
@@ -373,6 +509,7 @@ SPECS = (
             case(
                 ints([0, 1]),
                 f64([[1.0, 0.0], [1.0, 0.0]]),
+                example=True,
                 hint="probabilities are clipped to [eps, 1 - eps], so the loss stays finite",
             ),
         ),
@@ -393,13 +530,24 @@ SPECS = (
     Spec(
         "softmax_cross_entropy_with_logits",
         (
-            case(f64([[0, 1]]), f64([[0.5, 0.8]]), hint="-sum labels * log_softmax(logits)"),
+            case(
+                f64([[0, 1]]),
+                f64([[0.5, 0.8]]),
+                example=True,
+                hint="-sum labels * log_softmax(logits)",
+            ),
             case(
                 f64([[0, 1]]),
                 f64([[1000.0, 0.0]]),
+                example=True,
                 hint="log(softmax) gave -inf: use log_softmax, which stays finite",
             ),
-            case(f64([[0.3, 0.7], [0.5, 0.5]]), f64([[1.0, 2.0], [0.0, 0.0]]), hint="soft labels"),
+            case(
+                f64([[0.3, 0.7], [0.5, 0.5]]),
+                f64([[1.0, 2.0], [0.0, 0.0]]),
+                example=True,
+                hint="soft labels",
+            ),
             case(
                 f64([[1, 0]]),
                 f64([[0.0, -inf]]),
@@ -413,8 +561,13 @@ SPECS = (
     Spec(
         "sparse_softmax_cross_entropy_with_logits",
         (
-            case(ints([1, 0]), f64([[0.5, 0.8], [0.5, 0.8]]), hint="-log_softmax(logits)[label]"),
-            case(ints([0]), f64([[-1000.0, 1000.0]]), hint=OVERFLOW),
+            case(
+                ints([1, 0]),
+                f64([[0.5, 0.8], [0.5, 0.8]]),
+                example=True,
+                hint="-log_softmax(logits)[label]",
+            ),
+            case(ints([0]), f64([[-1000.0, 1000.0]]), example=True, hint=OVERFLOW),
         ),
         raises=(
             raises(ints([2]), f64([[0.5, 0.8]]), why="label 2 is not in [0, 2)"),
@@ -431,9 +584,10 @@ SPECS = (
             case(
                 f64([1, 0, 1]),
                 f64([1000.0, 1000.0, 0.0]),
+                example=True,
                 hint="use max(x, 0) - x * y + log1p(exp(-|x|)): it never overflows",
             ),
-            case(f64([0.3]), f64([-1000.0]), hint="soft labels: 0.3 * 1000"),
+            case(f64([0.3]), f64([-1000.0]), example=True, hint="soft labels: 0.3 * 1000"),
             case(f32([1, 0]), f32([2.0, -3.0]), hint=KEEP_DTYPE),
         ),
         raises=(raises(f64([1, 0]), f64([0.0]), why="labels and logits differ in shape"),),
@@ -442,18 +596,29 @@ SPECS = (
         "categorical_crossentropy",
         (
             case(
-                f64([[0, 1]]), f64([[0.5, 0.8]]), from_logits=True, hint="with logits: log_softmax"
+                f64([[0, 1]]),
+                f64([[0.5, 0.8]]),
+                from_logits=True,
+                example=True,
+                hint="with logits: log_softmax",
             ),
             case(
                 f64([[0, 1]]),
                 f64([[1.0, 0.0]]),
+                example=True,
                 hint="Keras clips probabilities to [1e-7, 1 - 1e-7]",
             ),
-            case(f64([[0, 1]]), f64([[1.0, 3.0]]), hint="Keras divides y_pred by its sum first"),
+            case(
+                f64([[0, 1]]),
+                f64([[1.0, 3.0]]),
+                example=True,
+                hint="Keras divides y_pred by its sum first",
+            ),
             case(
                 f64([[0, 1, 0]]),
                 f64([[0.2, 0.7, 0.1]]),
                 label_smoothing=0.1,
+                example=True,
                 hint="smoothing: y * (1 - 0.1) + 0.1 / 3",
             ),
         ),
@@ -472,6 +637,7 @@ SPECS = (
             case(
                 f64([[0.5, 0.8], [2.0, -1.0]]),
                 ints([1, 0]),
+                example=True,
                 hint="the mean of -log_softmax[target]",
             ),
             case(
@@ -483,23 +649,27 @@ SPECS = (
             case(
                 f64([[0.5, 0.8], [2.0, -1.0]]),
                 ints([1, -100]),
+                example=True,
                 hint="ignored targets count neither in the sum nor in the mean's denominator",
             ),
             case(
                 f64([[0.5, 0.8], [2.0, -1.0]]),
                 ints([1, 0]),
                 weight=f64([1.0, 3.0]),
+                example=True,
                 hint="with weights, 'mean' divides by the sum of the targets' weights",
             ),
             case(
                 f64([[0.5, 0.8], [2.0, -1.0]]),
                 f64([[0.2, 0.8], [1.0, 0.0]]),
+                example=True,
                 hint="float targets are class probabilities",
             ),
             case(
                 f64([[0.5, 0.8, 0.1]]),
                 ints([1]),
                 label_smoothing=0.1,
+                example=True,
                 hint="smoothing mixes in the uniform distribution: (1 - 0.1) * nll + 0.1 * mean",
             ),
             case(f64([[1000.0, 0.0]]), ints([1]), hint=OVERFLOW),
@@ -512,18 +682,26 @@ SPECS = (
     Spec(
         "binary_cross_entropy_with_logits",
         (
-            case(f64([0.0, 2.0]), f64([1.0, 0.0]), reduction="none", hint="element-wise losses"),
+            case(
+                f64([0.0, 2.0]),
+                f64([1.0, 0.0]),
+                reduction="none",
+                example=True,
+                hint="element-wise losses",
+            ),
             case(
                 f64([0.0, 2.0]),
                 f64([1.0, 0.0]),
                 pos_weight=f64([3.0]),
                 reduction="sum",
+                example=True,
                 hint="pos_weight multiplies the positive term only",
             ),
             case(
                 f64([[0.0, 2.0]]),
                 f64([[1.0, 0.0]]),
                 weight=f64([2.0, 0.5]),
+                example=True,
                 hint="weight multiplies each element's loss; the mean ignores it",
             ),
             case(
@@ -538,9 +716,19 @@ SPECS = (
     Spec(
         "softmax_cross_entropy_grad",
         (
-            case(f64([[0, 1]]), f64([[0.5, 0.8]]), hint="the gradient is softmax(logits) - labels"),
-            case(f64([[1, 0, 0]]), f64([[1000.0, 0.0, 0.0]]), hint=OVERFLOW),
-            case(f64([[0.2, 0.8], [0.5, 0.5]]), f64([[0.0, 1.0], [2.0, 2.0]]), hint="soft labels"),
+            case(
+                f64([[0, 1]]),
+                f64([[0.5, 0.8]]),
+                example=True,
+                hint="the gradient is softmax(logits) - labels",
+            ),
+            case(f64([[1, 0, 0]]), f64([[1000.0, 0.0, 0.0]]), example=True, hint=OVERFLOW),
+            case(
+                f64([[0.2, 0.8], [0.5, 0.5]]),
+                f64([[0.0, 1.0], [2.0, 2.0]]),
+                example=True,
+                hint="soft labels",
+            ),
         ),
         raises=(raises(f64([[0, 1]]), f64([[0.5]]), why="labels and logits differ in shape"),),
     ),
@@ -552,10 +740,16 @@ SPECS = (
             case(
                 squared_norm,
                 f64([1.0, -2.0, 3.0]),
+                example=True,
                 hint="(f(x + h) - f(x - h)) / 2h, entry by entry",
             ),
             case(loss_of_class_0, f64([0.5, 0.8, -1.0]), hint="one partial derivative per entry"),
-            case(squared_norm, f64([[1.0, 2.0], [3.0, 4.0]]), hint="the gradient has x's shape"),
+            case(
+                squared_norm,
+                f64([[1.0, 2.0], [3.0, 4.0]]),
+                example=True,
+                hint="the gradient has x's shape",
+            ),
         ),
         raises=(
             raises(squared_norm, f64([1.0]), h=0.0, why="the step h must be positive"),
@@ -570,6 +764,7 @@ SPECS = (
                 ints([0, 1, 1, 0]),
                 f64([[0.75, 0.25], [0.25, 0.75], [0.75, 0.25], [0.5, 0.5]]),
                 n_bins=2,
+                example=True,
                 hint="sum over bins of (bin size / N) |accuracy - confidence|; bin m is "
                 "(m/B, (m+1)/B]",
             ),
@@ -577,11 +772,13 @@ SPECS = (
                 ints([2, 0, 1]),
                 f64([[0.1, 0.2, 0.7], [0.6, 0.3, 0.1], [0.5, 0.4, 0.1]]),
                 n_bins=1,
+                example=True,
                 hint="with one bin the ECE is |accuracy - mean confidence|",
             ),
             case(
                 ints([0, 1]),
                 f64([[1.0, 0.0], [0.0, 1.0]]),
+                example=True,
                 hint="certain and right: accuracy 1 at confidence 1, ECE 0",
             ),
             case(
