@@ -323,15 +323,15 @@ SPECS = (
     Spec(
         "binary_entropy",
         (
+            case(f64([0.5]), base=2, example=True, hint="a fair coin carries 1 bit"),
+            case(f64([0.0, 1.0]), example=True, hint=ZERO_LOG_ZERO),
+            case(f64([0.11, 0.9]), example=True, hint="H(p) = -p log p - (1 - p) log(1 - p)"),
             case(
                 f64([1e-20]),
                 scale=0,
                 example=True,
-                hint="log(1 - p) is 0 for tiny p: use log1p(-p)",
+                hint="for tiny p, log(1 - p) rounds to 0: use log1p(-p) (xlog1py)",
             ),
-            case(f64([0.5]), base=2, example=True, hint="a fair coin carries 1 bit"),
-            case(f64([0.0, 1.0]), example=True, hint=ZERO_LOG_ZERO),
-            case(f64([0.11, 0.9]), example=True, hint="H(p) = -p log p - (1 - p) log(1 - p)"),
         ),
         raises=(raises(f64([2.0]), why="2 is not a probability"),),
     ),
@@ -339,12 +339,6 @@ SPECS = (
     Spec(
         "kl_divergence",
         (
-            case(
-                f64([[0.5, 0.5], [0.9, 0.1]]),
-                f64([[0.9, 0.1], [0.5, 0.5]]),
-                example=True,
-                hint="a batch of rows gives one KL per row",
-            ),
             case(
                 f64([0.5, 0.5]), f64([0.9, 0.1]), example=True, hint="KL(p||q) = sum p log(p / q)"
             ),
@@ -362,6 +356,12 @@ SPECS = (
                 base=2,
                 example=True,
                 hint="in bits: divide by ln 2",
+            ),
+            case(
+                f64([[0.5, 0.5], [0.9, 0.1]]),
+                f64([[0.9, 0.1], [0.5, 0.5]]),
+                example=True,
+                hint="one value per row: a batch of rows gives one KL per row",
             ),
         ),
         raises=(
@@ -419,12 +419,6 @@ SPECS = (
         "cross_entropy",
         (
             case(
-                f64([[1, 0], [0.5, 0.5]]),
-                f64([[0.9, 0.1], [0.9, 0.1]]),
-                example=True,
-                hint="a batch of rows gives one H(p, q) per row",
-            ),
-            case(
                 f64([1, 0, 0]),
                 f64([0.5, 0.2, 0.3]),
                 example=True,
@@ -439,19 +433,18 @@ SPECS = (
             case(f64([1, 0, 0]), f64([0.5, 0.2, 0.3]), base=2, example=True, hint="in bits: 1"),
             case(f64([0, 1]), f64([1, 0]), hint="q = 0 for the true class costs infinitely much"),
             case(f64([1, 0]), f64([1, 0]), example=True, hint=ZERO_LOG_ZERO),
+            case(
+                f64([[1, 0], [0.5, 0.5]]),
+                f64([[0.9, 0.1], [0.9, 0.1]]),
+                example=True,
+                hint="a batch of rows gives one H(p, q) per row",
+            ),
         ),
         raises=(raises(f64([1, 0]), f64([0.5, 0.25, 0.25]), why="p and q have different shapes"),),
     ),
     Spec(
         "binary_cross_entropy",
         (
-            case(
-                f64([0]),
-                f64([1e-17]),
-                scale=0,
-                example=True,
-                hint="log(1 - q) is 0 for tiny q: use log1p(-q) (xlog1py)",
-            ),
             case(
                 f64([1, 0, 1]),
                 f64([0.5, 0.2, 0.9]),
@@ -465,6 +458,13 @@ SPECS = (
                 hint="a certain, right prediction costs 0; 0 * log 0 gave nan: use xlogy/xlog1py",
             ),
             case(f64([1]), f64([0]), hint="a certain, wrong prediction costs inf"),
+            case(
+                f64([0]),
+                f64([1e-17]),
+                scale=0,
+                example=True,
+                hint="log(1 - q) rounds to 0 for tiny q: use xlog1py(1 - y, -q)",
+            ),
         ),
         raises=(
             raises(f64([1, 0]), f64([0.5]), why="y and q have different shapes"),
