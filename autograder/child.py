@@ -201,6 +201,18 @@ def spare_descriptors(count=SPARE_DESCRIPTORS):
                 os.close(fd)
 
 
+def after_call(value, folder, stem):
+    """An input as the call left it, where the judge looks: arrays only.
+
+    Whether a call changed its input is asked of arrays alone (a list a function
+    mutates is its own copy's business); anything else is recorded as null, so that no
+    array-like, however nested, needs a place in the record's format.
+    """
+    if type(value) is np.ndarray:
+        return encode(value, folder, stem)
+    return {"json": None}
+
+
 def run_call(fn, number, call, folder):
     """Make one call and record what happened, the inputs after the call included."""
     args = [decode(a, folder / "in") for a in call["args"]]
@@ -213,7 +225,7 @@ def run_call(fn, number, call, folder):
         "warnings": [[kind[:NAME], text[:WARNING]] for kind, text in caught[:WARNINGS]],
         "error": error
         and {"kinds": [k[:NAME] for k in error[0][:KINDS]], "message": error[1][:MESSAGE]},
-        "inputs": [encode(value, out, f"{number}_in{i}") for i, value in enumerate(after)],
+        "inputs": [after_call(value, out, f"{number}_in{i}") for i, value in enumerate(after)],
     }
     write_json(out / f"{number}.json", record)
 

@@ -7,7 +7,10 @@ share a submission, so the corpus is graded in a handful of them; every other fu
 of each submission is the reference's and must pass.
 """
 
+import ast
 import csv
+import inspect
+import textwrap
 
 import pytest
 from mistakes import MISTAKES, lesson_of, module_source
@@ -15,19 +18,45 @@ from mistakes import MISTAKES, lesson_of, module_source
 from autograder import grading
 from autograder.demo import reference_helpers, working_copy
 from autograder.lessons import LESSONS
+from solutions import helpers as reference
 
 ZERO = {"failed", "error", "timeout"}
 
 
+def uses(function):
+    """The functions of its lesson that `function` calls, in the reference or a mistake."""
+    lesson = lesson_of(function)
+    sources = [inspect.getsource(getattr(reference, function))]
+    sources += [m.source for m in MISTAKES if m.function == function]
+    names = {
+        node.id
+        for text in sources
+        for node in ast.walk(ast.parse(textwrap.dedent(text)))
+        if isinstance(node, ast.Name)
+    }
+    return (names & set(lesson.functions)) - {function}
+
+
+def independent(one, other):
+    """Whether two mistakes can share a module: different functions, neither calling the
+    other (a log_softmax that calls a wrong logsumexp is wrong too, for another reason)."""
+    a, b = one.function, other.function
+    return a != b and a not in uses(b) and b not in uses(a)
+
+
+def batch(found, lesson, number):
+    """The mistakes already in submission `number` of `lesson`."""
+    return found.get((lesson.number, number), (lesson, []))[1]
+
+
 def batches():
-    """{student id: (lesson, [mistakes])}: each lesson's mistakes, one per function a batch."""
+    """{student id: (lesson, [mistakes])}: each lesson's mistakes, packed into as few
+    submissions as keep them independent of each other."""
     found = {}
     for wrong in MISTAKES:
         lesson = lesson_of(wrong.function)
         number = 0
-        while any(
-            m.function == wrong.function for m in found.get((lesson.number, number), ((), []))[1]
-        ):
+        while not all(independent(wrong, m) for m in batch(found, lesson, number)):
             number += 1
         found.setdefault((lesson.number, number), (lesson, []))[1].append(wrong)
     return {f"mistakes-{n}-{k}": batch for (n, k), batch in sorted(found.items())}
@@ -69,8 +98,11 @@ def test_every_mistake_scores_zero_and_no_honest_function_is_touched(graded, stu
     wrong = {m.function: m for m in wrongs}
     for name in lesson.functions:
         row = graded[student, name]
+        assert row["status"] != "tamper_suspect", (name, row["message"])
         if name not in wrong:
-            assert row["status"] == "passed", (name, row["message"])
+            # the reference's, unless it calls a function the batch got wrong
+            expected = "passed" if not uses(name) & set(wrong) else row["status"]
+            assert row["status"] == expected, (name, row["message"])
             continue
         assert row["status"] in ZERO, (wrong[name].name, row["status"], row["message"])
         assert float(row["score"]) == 0.0
