@@ -2,8 +2,12 @@
 
 Each notebook runs the way nbgrader runs it: in a folder of its own, next to a
 ``helpers/`` package: the reference for a solution notebook, the stubs for a learner's.
+Each exercise ends the same way: a check cell, ``examples("f")``, then a graded cell,
+a comment and ``check("f")``: the judge on the catalogue's public cases, nothing
+written by hand.
 """
 
+import os
 import re
 import shutil
 
@@ -12,6 +16,7 @@ import pytest
 from nbclient import NotebookClient
 from nbgrader.validator import Validator
 
+from autograder.catalogue import CATALOGUE
 from autograder.lessons import LESSONS, ROOT
 
 WORKED_NUMBERS = {  # from ../shared/DESIGN.md, "Worked numbers the course reproduces"
@@ -35,6 +40,14 @@ def lesson_folder(tmp_path, notebook, helpers):
     return tmp_path / notebook.name
 
 
+def beside(folder):
+    """A kernel's environment that imports the folder's helpers, as nbgrader's does.
+
+    An inherited PYTHONPATH naming a clone of the course would put its helpers/ first.
+    """
+    return {**os.environ, "PYTHONPATH": str(folder)}
+
+
 @pytest.fixture(scope="session")
 def executed(tmp_path_factory):
     """Each solution notebook, executed once, top to bottom, in a fresh kernel."""
@@ -52,7 +65,7 @@ def executed(tmp_path_factory):
                 timeout=120,
                 kernel_name="python3",
                 resources={"metadata": {"path": str(folder)}},
-            ).execute()
+            ).execute(env=beside(folder))
             cache[slug] = nb
         return cache[slug]
 
@@ -75,12 +88,12 @@ def nbgrader_meta(cell):
     return cell.metadata.get("nbgrader", {})
 
 
+def is_autograded(cell):
+    return bool(nbgrader_meta(cell).get("grade") and not nbgrader_meta(cell).get("solution"))
+
+
 def autograded(nb):
-    return [
-        c
-        for c in nb.cells
-        if nbgrader_meta(c).get("grade") and not nbgrader_meta(c).get("solution")
-    ]
+    return [c for c in nb.cells if is_autograded(c)]
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -134,9 +147,10 @@ def test_graded_cells_have_points_and_meaningful_unique_ids(slug):
     assert [nbgrader_meta(c)["grade_id"] for c in tests] == lesson.functions
     for cell in tests:
         assert nbgrader_meta(cell)["points"] > 0 and nbgrader_meta(cell)["locked"]
-        first = cell.source.splitlines()[0]
-        assert first.startswith("# ") and nbgrader_meta(cell)["grade_id"] in first, first
-        assert "### BEGIN HIDDEN TESTS" in cell.source
+        name = nbgrader_meta(cell)["grade_id"]
+        first, *rest = cell.source.splitlines()
+        assert first.startswith(f"# {name}: "), first  # what the public cases check
+        assert rest == [f'check("{name}")'], cell.source  # no asserts, no hidden block
     written = [c for c in nb.cells if c.cell_type == "markdown" and nbgrader_meta(c).get("grade")]
     assert written and all(nbgrader_meta(c)["points"] > 0 for c in written), "a written question"
 
@@ -167,7 +181,8 @@ def test_learner_notebook_has_no_solutions_hidden_tests_or_outputs(slug):
 
 
 @pytest.mark.parametrize("slug", SLUGS)
-def test_nbgrader_validate_passes_on_the_solution(slug, tmp_path):
+def test_nbgrader_validate_passes_on_the_solution(slug, tmp_path, monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
     path = lesson_folder(
         tmp_path, ROOT / "solutions" / f"{slug}.ipynb", ROOT / "solutions" / "helpers"
     )
@@ -175,7 +190,83 @@ def test_nbgrader_validate_passes_on_the_solution(slug, tmp_path):
 
 
 @pytest.mark.parametrize("slug", SLUGS)
-def test_every_test_fails_on_the_blank_lesson(slug, tmp_path):
+def test_every_test_fails_on_the_blank_lesson(slug, tmp_path, monkeypatch):
     """nbgrader validate --invert: with the stubs, no autograded cell may pass."""
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
     path = lesson_folder(tmp_path, ROOT / "lessons" / f"{slug}.ipynb", ROOT / "helpers")
     assert Validator(invert=True).validate(str(path)) == {}
+
+
+def check_cells(nb):
+    """The check cells, each with the function of the graded cell that follows it."""
+    pairs = []
+    for i, cell in enumerate(nb.cells):
+        if nbgrader_meta(cell).get("grade_id", "").startswith("check-"):
+            graded = next(c for c in nb.cells[i + 1 :] if is_autograded(c))
+            pairs.append((i, cell, nbgrader_meta(graded)["grade_id"]))
+    return pairs
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_each_exercise_shows_its_examples_before_its_graded_cell(slug):
+    """The rhythm: "It should give X", the check cell, then the graded cell."""
+    nb = nbformat.read(ROOT / "solutions" / f"{slug}.ipynb", as_version=4)
+    lesson = next(lesson for lesson in LESSONS if lesson.slug == slug)
+    pairs = check_cells(nb)
+    assert [name for _, _, name in pairs] == lesson.functions
+    for i, cell, name in pairs:
+        assert cell.cell_type == "code" and cell.source == f'examples("{name}")', cell.source
+        prose = nb.cells[i - 1]
+        words = " ".join(prose.source.split())
+        assert prose.cell_type == "markdown" and "It should give" in words, name
+        assert words.endswith(
+            "— the cell below shows each example and whether every public case passes, "
+            "the graded cell's cases included:"
+        ), name
+        assert "compare(" not in cell.source
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_function_has_an_example_in_the_catalogue(slug):
+    lesson = next(lesson for lesson in LESSONS if lesson.slug == slug)
+    for name in lesson.functions:
+        assert any(case.example for case in CATALOGUE[name].cases), f"{name} has no example"
+
+
+def cell_text(cell):
+    return "".join(out.get("text", "") for out in cell.outputs if out.output_type == "stream")
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_the_reference_passes_every_example_and_every_graded_cell(slug, executed):
+    nb = executed(slug)
+    text = output_text(nb)
+    assert "FAILED" not in text and "not yet implemented" not in text
+    for i, _, name in check_cells(nb):
+        printed = cell_text(nb.cells[i])
+        assert f"{name}: all " in printed and " public cases pass" in printed, printed
+    for cell in autograded(nb):
+        name = nbgrader_meta(cell)["grade_id"]
+        assert cell_text(cell).startswith(f"{name}: all "), cell_text(cell)
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_with_the_stubs_each_check_cell_says_where_to_write_the_function(slug, tmp_path):
+    """Run the set-up cell and the check cells of the learner's notebook beside the stubs."""
+    path = lesson_folder(tmp_path, ROOT / "lessons" / f"{slug}.ipynb", ROOT / "helpers")
+    nb = nbformat.read(path, as_version=4)
+    lesson = next(lesson for lesson in LESSONS if lesson.slug == slug)
+    setup = next(c for c in nb.cells if nbgrader_meta(c).get("grade_id") == "setup")
+    checks = [cell for _, cell, _ in check_cells(nb)]
+    nb.cells = [setup, *checks]
+    NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute(env=beside(tmp_path))
+    assert not setup.outputs
+    for cell, name in zip(checks, lesson.functions, strict=True):
+        [out] = cell.outputs
+        assert out.output_type == "stream" and out.name == "stdout", out
+        assert out.text == (
+            f"{name} is not yet implemented: write it in helpers/{lesson.module}.py, "
+            "then run this cell again.\n"
+        )
