@@ -170,6 +170,19 @@ def set_auto_scores(gb, lesson, student, scores):
     gb.db.commit()
 
 
+def set_hand_grades(gb, lesson, student, scores, comments):
+    """Write hand grading ({cell: (score, extra credit)}, {cell: comment}) into a gradebook."""
+    nb = submitted_notebook(gb, lesson, student)
+    for grade in nb.grades:
+        if scores.get(grade.name, (None, None)) != (None, None):
+            grade.manual_score, grade.extra_credit = scores[grade.name]
+            grade.needs_manual_grade = False
+    for comment in nb.comments:
+        if comments.get(comment.name) is not None:
+            comment.manual_comment = comments[comment.name]
+    gb.db.commit()
+
+
 def hand_graded(gb, lesson, student):
     """Hand grading of an earlier run: ({cell: (score, extra credit)}, {cell: comment})."""
     nb = submitted_notebook(gb, lesson, student)

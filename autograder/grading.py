@@ -71,6 +71,10 @@ class Task:
     number: int
     source: str  # the entry in SUBMISSIONS it came from
     timestamp: datetime | None = None  # when it was submitted, in UTC, if known
+    # Hand grading of an earlier run, from the course gradebook, so that the feedback
+    # the worker writes shows it: (grade id, score, extra credit), (comment id, text).
+    hand_scores: tuple = ()
+    comments: tuple = ()
 
     @property
     def lesson(self):
@@ -344,6 +348,8 @@ def grade_staged(task):
         if kernel is not None:
             scores = {check.grade_id: check.score for check in graded.checks}
             gradebook.set_auto_scores(gb, task.lesson, task.student, scores)
+            hand = {name: (score, extra) for name, score, extra in task.hand_scores}
+            gradebook.set_hand_grades(gb, task.lesson, task.student, hand, dict(task.comments))
     if kernel is not None:
         graded.feedback = write_feedback(task)
     if graded.notebook_run != "ran":
@@ -507,7 +513,10 @@ def grade(
         tasks = []
         for work in (w for w in works if w.lesson.number in numbers):
             when = submitted_at(work, results.problems)
-            task = Task(work.student, work.lesson.number, work.source.name, when)
+            scores, comments = gradebook.hand_graded(gb, work.lesson, work.student)
+            hand = tuple((name, *given) for name, given in scores.items())
+            found = (work.student, work.lesson.number, work.source.name, when)
+            task = Task(*found, hand, tuple(comments.items()))
             try:
                 if admit(work, task, course, gb, results):
                     tasks.append(task)

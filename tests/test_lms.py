@@ -177,3 +177,25 @@ def test_moodle_and_canvas_downloads_are_graded_through_a_roster_with_due_dates(
 def read(path):
     with path.open(newline="") as f:
         return list(csv.DictReader(f))
+
+
+def test_a_re_grade_keeps_the_hand_grade_and_shows_it_in_the_feedback(inbox, tmp_path):
+    """Grade, grade the written answer by hand in the gradebook, re-grade: the feedback the
+    student gets holds the hand grade and its comment, and grades.csv counts it."""
+    working_copy(inbox / "ada", reference_helpers(), skip={2, 3, 4, 5})
+    out = tmp_path / "out"
+    quiet = lambda *args: None  # noqa: E731
+    assert grading.grade(inbox, out, lessons=[1], say=quiet) == 0
+    answer, comment = "logit-is-not-a-probability", "Clear, and the even odds are right."
+    with gradebook.open_gradebook(gradebook.sqlite_url(out / "gradebook.db")) as gb:
+        notebook = gradebook.submitted_notebook(gb, LESSON, "ada")
+        next(g for g in notebook.grades if g.name == answer).manual_score = 1.5
+        next(c for c in notebook.comments if c.name == answer).manual_comment = comment
+        gb.db.commit()
+    before = {r["student_id"]: float(r["score"]) for r in read(out / "grades.csv")}["ada"]
+    assert grading.grade(inbox, out, lessons=[1], say=quiet) == 0
+    after = {r["student_id"]: float(r["score"]) for r in read(out / "grades.csv")}["ada"]
+    assert after == before + 1.5
+    feedback = (out / "feedback" / "ada" / "lesson-01.html").read_text()
+    assert comment in feedback
+    assert f"{after:g} / " in feedback or f"{after} / " in feedback, "the total with the hand grade"
