@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -39,7 +40,8 @@ LESSON = LESSONS[1]  # lesson 2: sigmoid versus softmax, five small functions
 LESSON_MODULE = f"{LESSON.module}.py"
 STUDENT = "mallory"
 SCANNER = Path(__file__).with_name("secret_scan.py").read_text()
-MARK = "SCAN-" + "FOUND"  # never written whole in the code below, only in what it prints
+MARK = "SCAN-" + "FOUND"
+WROTE = "KERNEL-" + "WROTE-HERE"  # never written whole in the code below, only in what it prints
 KERNEL_BUDGET = 40  # seconds the kernel's search may take; the cell may take CELL_TIMEOUT
 CELL_TIMEOUT = 120
 CHILD_SLICE = 5  # seconds of search in each function's first call: under trusted.TIME_LIMIT
@@ -157,6 +159,19 @@ finished = search.run({budget})
 for number, path in search.found:
     print("SCAN-CONTROL" if number == 0 else "SCAN-" + "FOUND", number, path)
 print("SCANNED", json.dumps({{"files": search.files, "finished": finished}}))
+
+# What the kernel's descriptors lead to; it writes a marker into any file or pipe not its own.
+for fd in sorted(map(int, os.listdir("/proc/self/fd"))):
+    try:
+        target = os.readlink(f"/proc/self/fd/{{fd}}")
+    except OSError:
+        continue
+    print("DESCRIPTOR", fd, target)
+    if target.startswith(("/", "pipe:")) and not target.startswith(os.environ["HOME"]):
+        try:
+            os.write(fd, ("\\n" + "KERNEL-" + "WROTE-HERE" + "\\n").encode())
+        except OSError:
+            pass
 """
 
 
@@ -165,6 +180,21 @@ def scanning_cell(wanted):
         scanner=SCANNER, needles=hex_list(wanted.values()), budget=KERNEL_BUDGET
     )
     return nbformat.v4.new_code_cell(source, id="scan-for-secrets")
+
+
+@contextmanager
+def streams_into(path):
+    """This process's file descriptors 1 and 2, and so its workers', into `path`."""
+    saved = [os.dup(1), os.dup(2)]
+    try:
+        with path.open("wb") as f:
+            os.dup2(f.fileno(), 1)
+            os.dup2(f.fileno(), 2)
+            yield
+    finally:
+        for fd, copy in zip((1, 2), saved, strict=True):
+            os.dup2(copy, fd)
+            os.close(copy)
 
 
 @pytest.fixture(scope="module")
@@ -182,15 +212,17 @@ def kernel_search(tmp_path_factory):
     notebook.cells.insert(2, scanning_cell(wanted))  # after the set-up cell
     nbformat.write(notebook, path)
     out = folder / "out"
-    status = grading.grade(
-        folder / "class",
-        out,
-        lessons=[LESSON.number],
-        workers=1,
-        seed=seed,
-        cell_timeout=CELL_TIMEOUT,
-        say=lambda *args: None,
-    )
+    terminal = folder / "terminal"
+    with streams_into(terminal):  # what the grader's terminal would show, workers included
+        status = grading.grade(
+            folder / "class",
+            out,
+            lessons=[LESSON.number],
+            workers=1,
+            seed=seed,
+            cell_timeout=CELL_TIMEOUT,
+            say=lambda *args: None,
+        )
     assert status == 0
     assert json.loads((out / "run.json").read_text())["seed"] == seed
     graded = out / "course" / "autograded" / STUDENT / "lesson-02" / f"{LESSON.slug}.ipynb"
@@ -198,6 +230,8 @@ def kernel_search(tmp_path_factory):
     cells = nbformat.read(graded, as_version=4).cells
     cell = next(c for c in cells if "NEEDLES = [bytes.fromhex(" in c.source)
     return {
+        "terminal": terminal.read_bytes(),
+        "logs": b"".join(path.read_bytes() for path in (out / "course").rglob("*.log")),
         "wanted": wanted,
         "seed": seed,
         "pages": {"autograded notebook": graded.read_text(), "feedback": feedback.read_text()},
@@ -237,6 +271,18 @@ def test_the_kernel_cannot_import_the_grader(kernel_search):
         ["autograder.hidden", "failed"],
     ], imports
     assert json.loads(printed_lines(kernel_search, "LOADED")[0]) == []
+
+
+def test_the_kernel_holds_no_descriptor_of_the_grader(kernel_search):
+    """Its standard streams were the worker's: its log, which the kernel could read back
+    through /proc/self/fd, and the grader's terminal, where it could write escapes."""
+    environment = json.loads(printed_lines(kernel_search, "ENVIRONMENT")[0])
+    targets = [line.split(" ", 1)[1] for line in printed_lines(kernel_search, "DESCRIPTOR")]
+    assert targets, kernel_search["printed"]
+    files = [t for t in targets if t.startswith("/") and not t.startswith(environment["HOME"])]
+    assert set(files) <= {"/dev/null"}, files
+    assert WROTE.encode() not in kernel_search["terminal"]
+    assert WROTE.encode() not in kernel_search["logs"]
 
 
 def test_the_kernel_environment_holds_no_seed(kernel_search):
