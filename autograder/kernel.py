@@ -117,6 +117,15 @@ def environment(home):
     return {**kept, "PATH": path, "HOME": str(home), "TMPDIR": str(home)}
 
 
+def without_the_workers_streams():
+    """Standard input, output and error on /dev/null, as the re-check's child has them."""
+    # They were the worker's: its log (readable again through /proc/self/fd) and the terminal.
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for stream in (0, 1, 2):
+        os.dup2(devnull, stream)
+    os.close(devnull)
+
+
 def main(argv):
     connection_file = Path(argv[argv.index("-f") + 1]).resolve()
     connection = json.loads(connection_file.read_text())
@@ -134,6 +143,7 @@ def main(argv):
     # The grader's copy is private to the grader; the kernel's user reads this one.
     shutil.copyfile(connection_file, home / "connection.json")
     sandbox.enter(policy(sockets, private), network=ipc)
+    without_the_workers_streams()
     python = [sys.executable, "-m", "ipykernel_launcher", "-f", str(home / "connection.json")]
     os.execve(sys.executable, python, environment(home))
 
