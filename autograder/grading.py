@@ -135,10 +135,19 @@ def stage(work, course_dir):
     ]
     if work.helpers is not None:
         released = helpers_for(lesson, "release")
-        others = [f"{other.module}.py" for other in LESSONS if other is not lesson]
-        for name in (*others, "cases.json"):  # and the public cases, the release's own
+        for name in course_files(released, lesson):
             (folder / "helpers" / name).write_text(released[name])
     return skipped
+
+
+def course_files(released, lesson):
+    """The helpers files staged from the release, whatever the submission holds: other
+    lessons' modules, the given ones (the judge and its tools, which the notebook's
+    graded cells run, so that a stale or edited copy cannot make an honest notebook
+    disagree with the re-check) and the public cases. The lesson's own module and
+    ``__init__.py`` stay the student's."""
+    own = {f"{lesson.module}.py", "__init__.py"}
+    return [name for name in released if name not in own]
 
 
 # -- the worker side ------------------------------------------------------------------

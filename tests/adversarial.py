@@ -85,9 +85,17 @@ class Case:
     refused: str = ""
     pack: object = None  # pack(folder): turn the built folder into what is handed in
     label: str = ""  # the id its rows are under, if not its name (a rejected entry's)
+    # Its tamper_suspect functions failed in the notebook and passed the re-check, whose
+    # score counts: they keep their points, flagged.
+    re_check_passes: bool = False
 
     def status(self, function):
         return self.all_functions or self.expected.get(function, "passed")
+
+    def earns(self, function):
+        """Whether the function keeps its points: the re-check passed it, flagged or not."""
+        status = self.status(function)
+        return status == "passed" or (status == "tamper_suspect" and self.re_check_passes)
 
     @property
     def student(self):
@@ -394,9 +402,12 @@ CASES = [
     ),
     Case(
         "write-gradebook-and-others",
-        "at import: every gradebook set to full marks, every file it can reach vandalised",
+        "at import: every gradebook set to full marks, every file it can reach vandalised;"
+        " in its kernel that is its own judge and public cases too, so its graded cells fail"
+        " where the re-check passes: flagged, scored by the re-check",
         both(with_softmax(WRONG_SOFTMAX), appending("__init__.py", VANDAL)),
-        {"softmax": "failed"},
+        dict.fromkeys(FUNCTIONS, "tamper_suspect") | {"softmax": "failed"},
+        re_check_passes=True,
     ),
     Case(
         "planted-pyc",

@@ -172,8 +172,9 @@ def test_each_case_ends_exactly_as_expected(corpus, case):
     found = {name: rows[case.name, name]["status"] for name in FUNCTIONS}
     assert found == {name: case.status(name) for name in FUNCTIONS}, case.threat
     for name in FUNCTIONS:
+        # The score is the trusted re-check's, whatever the notebook's graded cell said.
         earned = float(rows[case.name, name]["score"])
-        assert earned == (POINTS[name] if found[name] == "passed" else 0.0), name
+        assert earned == (POINTS[name] if case.earns(name) else 0.0), name
 
 
 def test_a_tamper_suspect_gives_both_verdicts_and_is_flagged_in_the_formgrader(corpus):
@@ -194,7 +195,7 @@ def test_the_grade_is_the_canary_s_less_the_targeted_functions(corpus):
     grades = {row["student_id"]: float(row["score"]) for row in read(out / "grades.csv")}
     canary = grades[CANARY]
     for case in GRADED:
-        lost = sum(POINTS[name] for name in FUNCTIONS if case.status(name) != "passed")
+        lost = sum(POINTS[name] for name in FUNCTIONS if not case.earns(name))
         if case.status("sigmoid") != "missing":
             # The written answer is graded by hand; none of these submissions has it yet.
             assert grades[case.name] == canary - lost, case.name
