@@ -203,7 +203,11 @@ def kernel_search(tmp_path_factory):
     seed = fresh_seed()
     wanted = needles(seed)
     folder = tmp_path_factory.mktemp("secrets")
-    stubs = {path.name: path.read_text() for path in sorted((ROOT / "helpers").iterdir())}
+    stubs = {
+        path.name: path.read_text()
+        for path in sorted((ROOT / "helpers").iterdir())
+        if path.is_file()  # not __pycache__/
+    }
     stubs = {name: text for name, text in stubs.items() if name.endswith((".py", ".json"))}
     student = folder / "class" / STUDENT
     working_copy(student, stubs)

@@ -104,7 +104,7 @@ class CheckFailed(AssertionError):
     """A graded cell's verdict: one line, the judge's message, without a traceback."""
 
     def _render_traceback_(self):  # IPython shows this instead of a traceback
-        return [f"{type(self).__name__}: {self}"]
+        return [str(self)]
 
 
 def check(name):
@@ -123,7 +123,7 @@ def check(name):
     spec = compiled()[1][name]
     outcome = outcome_of(learner(), spec)
     if outcome.status == "not_implemented":
-        raise CheckFailed(where_to_write(name))
+        raise CheckFailed(where_to_write(name) + ", then run this cell again.")
     if outcome.status != "passed":
         raise CheckFailed(outcome.message)
     print(f"{name}: all {outcome.judged} public cases pass")
