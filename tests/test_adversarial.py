@@ -34,6 +34,8 @@ from nbgrader.api import Gradebook
 from autograder import gradebook, grading, report, sandbox
 from autograder.lessons import LESSONS, ROOT
 
+pytestmark = [pytest.mark.slow, pytest.mark.nbgrader, pytest.mark.sandbox]
+
 ASSIGNMENT = "lesson-02"
 # Seconds per cell: the hostile loops cost a few of these each, not a few times 30.
 CELL_TIMEOUT = 5

@@ -27,6 +27,8 @@ from autograder import book
 from autograder.cli import main
 from autograder.lessons import LESSONS, ROOT
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 SLUGS = [lesson.slug for lesson in LESSONS]
 PAGES = ["index", *SLUGS, "api", "genindex", "py-modindex", "search"]
 

@@ -5,7 +5,11 @@ database URL with its password) and paths of the grading machine. The re-check c
 and the nbgrader kernel each start from a short list of their own.
 """
 
+import pytest
+
 from autograder import kernel, trusted
+
+pytestmark = [pytest.mark.slow, pytest.mark.sandbox]
 
 SECRETS = {
     "JUPYTER_TOKEN": "token-of-the-instructor",

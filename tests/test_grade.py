@@ -20,6 +20,8 @@ from autograder.lessons import LESSONS
 from autograder.release import ASSIGNMENT
 from autograder.submissions import discover, rejected_label
 
+pytestmark = [pytest.mark.slow, pytest.mark.nbgrader, pytest.mark.sandbox]
+
 FUNCTIONS = {ASSIGNMENT.format(lesson.number): lesson.functions for lesson in LESSONS}
 POINTS = {ASSIGNMENT.format(lesson.number): gradebook.points(lesson) for lesson in LESSONS}
 

@@ -28,6 +28,8 @@ from playwright.sync_api import sync_playwright
 from autograder import lab
 from autograder.lessons import LESSONS, ROOT
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 NEWS_QUESTION = "Would you like to get notified about official Jupyter news?"
 INSTRUCTOR_WORDS = ("Formgrader", "Create Assignment", "Assignment List", "Error fetching courses")
 

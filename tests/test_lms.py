@@ -19,6 +19,8 @@ from autograder.demo import reference_helpers, working_copy
 from autograder.lessons import LESSONS, ROOT
 from autograder.submissions import discover
 
+pytestmark = [pytest.mark.slow, pytest.mark.nbgrader]
+
 LESSON = LESSONS[0]
 
 

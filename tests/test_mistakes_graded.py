@@ -20,6 +20,8 @@ from autograder.demo import reference_helpers, working_copy
 from autograder.lessons import LESSONS
 from solutions import helpers as reference
 
+pytestmark = [pytest.mark.slow, pytest.mark.nbgrader, pytest.mark.sandbox]
+
 ZERO = {"failed", "error", "timeout"}
 
 

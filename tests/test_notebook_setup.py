@@ -18,6 +18,8 @@ from jupyter_client.manager import start_new_kernel
 from autograder.lessons import LESSONS, ROOT
 from solutions.helpers.checking import compare
 
+pytestmark = [pytest.mark.slow]
+
 SETUP = "%load_ext helpers.checking\nimport helpers"
 WHERE_IT_FAILED = """\
 import traceback

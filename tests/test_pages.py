@@ -34,6 +34,8 @@ from autograder import gradebook, grading, sanitize
 from autograder.demo import reference_helpers, working_copy
 from autograder.lessons import ROOT
 
+pytestmark = [pytest.mark.slow, pytest.mark.nbgrader, pytest.mark.browser]
+
 ASSIGNMENT = "lesson-02"
 HOSTILE = [case.name for case in PAGE_CASES]
 LOADING = 120_000  # ms a page may take to settle: two shared cores render a 1 MB page slowly

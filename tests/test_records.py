@@ -25,6 +25,8 @@ from autograder.demo import reference_helpers, working_copy
 from solutions import helpers as reference
 from solutions.helpers.checking import time_limit
 
+pytestmark = [pytest.mark.slow, pytest.mark.sandbox]
+
 # Seconds after which a read that waits (on a pipe, say) fails the test instead of hanging it.
 NO_HANG = 10
 

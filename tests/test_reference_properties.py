@@ -38,6 +38,8 @@ from solutions.helpers import (
     sparse_softmax_cross_entropy_with_logits,
 )
 
+pytestmark = [pytest.mark.slow]
+
 DTYPES = pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["f64", "f32"])
 SHAPES = hnp.array_shapes(min_dims=1, max_dims=2, min_side=1, max_side=6)
 

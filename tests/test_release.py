@@ -10,6 +10,8 @@ from traitlets.config.loader import PyFileConfigLoader
 from autograder import release
 from autograder.lessons import LESSONS, ROOT
 
+pytestmark = [pytest.mark.slow, pytest.mark.nbgrader]
+
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):

@@ -22,6 +22,8 @@ import pytest
 from autograder import sandbox
 from autograder.lessons import ROOT
 
+pytestmark = [pytest.mark.sandbox]
+
 LINUX = sys.platform.startswith("linux")
 needs_linux = pytest.mark.skipif(not LINUX, reason="namespaces are Linux's")
 

@@ -36,6 +36,8 @@ from autograder import grading, release, trusted
 from autograder.demo import working_copy
 from autograder.lessons import LESSONS, ROOT
 
+pytestmark = [pytest.mark.slow, pytest.mark.nbgrader, pytest.mark.sandbox]
+
 LESSON = LESSONS[1]  # lesson 2: sigmoid versus softmax, five small functions
 LESSON_MODULE = f"{LESSON.module}.py"
 STUDENT = "mallory"
