@@ -50,7 +50,7 @@ class HideTestInternals(NbGraderPreprocessor):
 
 
 def with_alembic_on_path():
-    """nbgrader runs `alembic` when it creates a gradebook (see DESIGN.md)."""
+    """nbgrader runs `alembic` when it creates a gradebook (docs/architecture.md)."""
     bin_dir = str(Path(sys.executable).parent)
     if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")

@@ -21,7 +21,7 @@ from autograder.lessons import LESSONS, ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.nbgrader]
 
-WORKED_NUMBERS = {  # from ../shared/DESIGN.md, "Worked numbers the course reproduces"
+WORKED_NUMBERS = {  # from docs/architecture.md, "Worked numbers the course reproduces"
     "02-sigmoid-vs-softmax": ["0.42555748", "0.57444252", "0.7858349830425586"],
     "04-kl-divergence": ["0.5108256237659906", "0.3680642071684971"],
     "05-cross-entropy": [

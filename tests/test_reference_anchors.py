@@ -1,4 +1,4 @@
-"""The reference against its anchor libraries, and the worked numbers of DESIGN.md.
+"""The reference against its anchor libraries, and the worked numbers of docs/architecture.md.
 
 Anchors: scipy.special, scipy.stats, scipy.spatial, scikit-learn and NumPy itself, on
 fixed-seed random inputs and on edge cases, in float32 and float64. Where an anchor
@@ -359,7 +359,7 @@ def test_log_loss_matches_sklearn(dtype, case):
     assert_close_ulps(np.float64(got), np.float64(expected), 8, dtype=dtype)
 
 
-# --- DESIGN.md, "Worked numbers the course reproduces" -----------------------------------
+# --- docs/architecture.md, "Worked numbers the course reproduces" -----------------------------------
 # The stated numbers are float64 reprs: 1 ulp leaves room for another platform's libm.
 
 
