@@ -359,7 +359,7 @@ def test_log_loss_matches_sklearn(dtype, case):
     assert_close_ulps(np.float64(got), np.float64(expected), 8, dtype=dtype)
 
 
-# --- docs/architecture.md, "Worked numbers the course reproduces" -----------------------------------
+# --- docs/architecture.md, "Worked numbers the course reproduces" ---------------------------
 # The stated numbers are float64 reprs: 1 ulp leaves room for another platform's libm.
 
 

@@ -1,4 +1,4 @@
-"""No course secret on the student side (docs/architecture.md, invariant 3), searched for from inside.
+"""No course secret on the student side (docs/architecture.md, invariant 3), sought inside.
 
 A student's code runs in two places at grading time: the notebook kernel (a cell the
 student added) and the trusted re-check's child (the student's helpers). From both, a
