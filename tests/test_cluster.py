@@ -276,3 +276,54 @@ def test_a_task_that_fails_on_every_try_is_that_submission_s_error_row(
     assert row.task == task and row.notebook_run.startswith("grading failed on every try")
     assert {check.status for check in row.checks} == {"error"}
     assert "course differs from the grader's" in row.checks[0].message
+
+
+def staged(folder, helpers):
+    folder.mkdir(parents=True)
+    (folder / "01-logits.ipynb").write_text('{"cells": []}')
+    (folder / "timestamp.txt").write_text("2026-11-29 06:03:35.123456 UTC")
+    (folder / "helpers").mkdir()
+    for name, text in helpers.items():
+        (folder / "helpers" / name).write_text(text)
+
+
+def job_of(files):
+    return cluster.Job(grading.Task("ada", 1, "ada"), files, "run", SEED, "source", 30, ())
+
+
+def test_a_job_carries_the_staged_files_and_a_worker_lays_them_out_as_they_were(tmp_path):
+    course = tmp_path / "course"
+    helpers = {"__init__.py": "", "logits.py": "def logit(p):\n    return p\n"}
+    staged(course / "submitted" / "ada" / "lesson-01", helpers)
+    job = job_of(cluster.staged_files(course, grading.Task("ada", 1, "ada")))
+    assert [name for name, _ in job.files] == [
+        "01-logits.ipynb",
+        "timestamp.txt",
+        "helpers/__init__.py",
+        "helpers/logits.py",
+    ]
+    again = tmp_path / "worker" / "submitted" / "ada" / "lesson-01"
+    (again / "leftover.txt").parent.mkdir(parents=True)
+    (again / "leftover.txt").write_text("from an earlier try")
+    cluster.unpack(job, again)
+    assert gradebook.fingerprint(again) == gradebook.fingerprint(
+        course / "submitted" / "ada" / "lesson-01"
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../01-logits.ipynb",
+        "helpers/../../x.py",
+        "/etc/cron.d/x",
+        "helpers/sub/x.py",
+        "helpers/x.txt",
+        "notes.txt",
+        "helpers/..",
+    ],
+)
+def test_a_worker_refuses_a_file_staging_never_makes(tmp_path, name):
+    with pytest.raises(ValueError, match="staging never makes"):
+        cluster.unpack(job_of(((name, b"x"),)), tmp_path / "folder")
+    assert not (tmp_path / "x.py").exists() and not (tmp_path / "01-logits.ipynb").exists()
