@@ -118,7 +118,7 @@ def run(tasks, address, course, secret, cell_timeout, limits, on_done, say=print
     }
     with Client(address, timeout=CONNECT, set_as_default=False) as client:
         warn_unprotected(client, say)
-        waiting, futures, finished = iter(tasks), {}, as_completed()
+        waiting, futures, finished = iter(tasks), {}, as_completed(loop=client.loop)
 
         def submit():
             task = next(waiting, None)
