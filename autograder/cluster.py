@@ -35,7 +35,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from . import files, gradebook, grading, report, sandbox, trusted
+from . import files, gradebook, grading, release, report, sandbox, trusted
 from .grading import MAX_NOTEBOOK, MAX_TIMESTAMP, Task
 
 RETRIES = 2  # a task that raises is tried this many times more
@@ -45,6 +45,10 @@ CONNECT = 30  # seconds to reach the scheduler
 AHEAD = 2
 MIN_AHEAD = 4
 MAX_HELPERS_FILE = 2**20  # bytes: a helpers module is a few kB
+MISMATCH = (
+    "this worker's course differs from the grader's: install the same version of "
+    "logits-to-loss on the workers as where `course grade` runs"
+)
 
 
 @dataclass(frozen=True)
@@ -175,22 +179,23 @@ def course_for(job):
     if RUN.get("run") != job.run:
         forget()
         temp = Path(tempfile.mkdtemp(prefix="course-grade-"))
+        before = (os.environ.get("TMPDIR"), tempfile.tempdir)
         try:
-            course = temp / "course"
-            template = gradebook.prepare_course(course, gradebook.sqlite_url(temp / "course.db"))
+            course, url = temp / "course", gradebook.sqlite_url(temp / "course.db")
+            release.write_course(course, url)  # the source first: a mismatch fails fast
             source = gradebook.fingerprint(course / "source")
-            before = (os.environ.get("TMPDIR"), tempfile.tempdir)
+            if source != job.source:
+                raise RuntimeError(MISMATCH)
+            template = gradebook.prepare_course(course, url)
             start = (course, template, job.secret, job.cell_timeout, dict(job.limits), temp)
             grading.start_worker(*start, log=False)
         except BaseException:
+            restore(before)
             sandbox.remove_tree(temp)
             raise
         RUN.update(run=job.run, temp=temp, course=course, source=source, before=before)
     if RUN["source"] != job.source:
-        raise RuntimeError(
-            "this worker's course differs from the grader's: install the same version of "
-            "logits-to-loss on the workers as where `course grade` runs"
-        )
+        raise RuntimeError(MISMATCH)
     return RUN["course"]
 
 
@@ -227,11 +232,16 @@ def forget(run=None):
             zygote.close()
     trusted.ZYGOTE.clear()
     grading.WORKER.clear()
-    tmpdir, tempfile.tempdir = RUN["before"]
+    restore(RUN["before"])
+    sandbox.remove_tree(RUN["temp"])
+    RUN.clear()
+    return True
+
+
+def restore(before):
+    """This process's temp folder as it was before a run (start_worker changes it)."""
+    tmpdir, tempfile.tempdir = before
     if tmpdir is None:
         os.environ.pop("TMPDIR", None)
     else:
         os.environ["TMPDIR"] = tmpdir
-    sandbox.remove_tree(RUN["temp"])
-    RUN.clear()
-    return True

@@ -171,16 +171,21 @@ def graded(tmp_path_factory, dask_cluster):
     finally:
         killer.stopping.set()
         killer.join()
-        leftovers = [p for p in killer.seen if p.is_running()]
-        for process in leftovers:  # what the killed worker was running when it died
+        # What the killed worker was running dies with it, within a few seconds.
+        _, alive = psutil.wait_procs([p for p in killer.seen if p.is_running()], timeout=10)
+        leftovers = []
+        for process in alive:
+            with suppress(psutil.Error):
+                leftovers.append(process.cmdline()[:4])
+        for process in alive:
             with suppress(psutil.Error):
                 process.kill()
-        psutil.wait_procs(leftovers, timeout=10)
+        psutil.wait_procs(alive, timeout=10)
     print(
         f"\nlocal ({WORKERS} workers): {seconds['local']:.1f} s; "
         f"cluster ({WORKERS} Dask workers, one killed mid-task): {seconds['cluster']:.1f} s"
     )
-    return folder / "local", folder / "cluster", killer.killed, logs
+    return folder / "local", folder / "cluster", killer.killed, logs, leftovers
 
 
 def read(path):
@@ -190,7 +195,7 @@ def read(path):
 
 @pytest.mark.parametrize("name", ["checks.csv", "grades.csv"])
 def test_a_cluster_run_writes_the_same_csv_as_a_local_run(graded, name):
-    local, cluster, _, _ = graded
+    local, cluster, *_ = graded
     assert (cluster / name).read_bytes() == (local / name).read_bytes()
 
 
@@ -211,14 +216,14 @@ def scores(out):
 
 
 def test_the_gradebooks_hold_the_same_scores(graded):
-    local, cluster, _, _ = graded
+    local, cluster, *_ = graded
     assert scores(cluster) == scores(local)
     assert len(scores(local)) > 0
 
 
 def test_the_class_is_graded_as_it_should_be(graded):
     """ada passes, ben loses linear_logits, eve's lesson 2 cannot import: real grading ran."""
-    _, cluster, _, _ = graded
+    _, cluster, *_ = graded
     rows = {(r["student_id"], r["lesson"], r["function"]): r for r in read(cluster / "checks.csv")}
     assert rows["ben", "lesson-01", "linear_logits"]["status"] == "failed"
     assert {r["status"] for k, r in rows.items() if k[0] == "eve" and k[1] == "lesson-02"} == {
@@ -228,7 +233,7 @@ def test_the_class_is_graded_as_it_should_be(graded):
 
 
 def test_a_killed_worker_costs_a_retry_not_a_student(graded):
-    _, cluster, killed, logs = graded
+    _, cluster, killed, logs, _ = graded
     assert killed is not None, "no worker was caught grading a notebook"
     expected = {
         (student, ASSIGNMENT.format(n), name)
@@ -250,8 +255,16 @@ def test_a_killed_worker_costs_a_retry_not_a_student(graded):
     )
 
 
+def test_nothing_the_killed_worker_ran_outlives_the_batch(graded):
+    """Its notebook's kernel (the sandbox's supervisor and the namespace under it) goes
+    with it: the supervisor gets SIGTERM when its worker dies; the re-check's zygote
+    exits when its pipe closes."""
+    *_, leftovers = graded
+    assert leftovers == []
+
+
 def test_the_parent_writes_the_feedback_and_the_graded_notebooks(graded):
-    local, cluster, _, _ = graded
+    local, cluster, *_ = graded
     for student in STUDENTS:
         for n in NUMBERS:
             assignment, slug = ASSIGNMENT.format(n), LESSONS[n - 1].slug
@@ -267,7 +280,7 @@ def test_a_task_that_fails_on_every_try_is_that_submission_s_error_row(
     """Workers whose course is not the grader's refuse the task on every try; the batch ends
     with that lesson's error row."""
     address, _, _ = dask_cluster
-    local, _, _, _ = graded
+    local, *_ = graded
     monkeypatch.setattr(cluster.gradebook, "fingerprint", lambda *_: "another version")
     task = grading.Task("ada", 1, "ada")
     done = []
