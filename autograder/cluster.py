@@ -35,6 +35,8 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+import psutil
+
 from . import files, gradebook, grading, release, report, sandbox, trusted
 from .grading import MAX_NOTEBOOK, MAX_TIMESTAMP, Task
 
@@ -45,6 +47,7 @@ CONNECT = 30  # seconds to reach the scheduler
 AHEAD = 2
 MIN_AHEAD = 4
 MAX_HELPERS_FILE = 2**20  # bytes: a helpers module is a few kB
+PREFIX = "course-worker-"  # a Dask worker's folder for one run, in its temp folder
 MISMATCH = (
     "this worker's course differs from the grader's: install the same version of "
     "logits-to-loss on the workers as where `course grade` runs"
@@ -178,7 +181,7 @@ def course_for(job):
     """This worker's course for the job's run, laid out on the run's first task."""
     if RUN.get("run") != job.run:
         forget()
-        temp = Path(tempfile.mkdtemp(prefix="course-grade-"))
+        temp = Path(tempfile.mkdtemp(prefix=PREFIX))
         before = (os.environ.get("TMPDIR"), tempfile.tempdir)
         try:
             course, url = temp / "course", gradebook.sqlite_url(temp / "course.db")
@@ -222,6 +225,17 @@ def forget_run(run=None):
         return forget(run)
     finally:
         LOCK.release()
+        remove_dead_workers_folders()
+
+
+def remove_dead_workers_folders():
+    """Remove the run folders of this machine's Dask workers that died (killed mid-task,
+    out of memory): they hold a course, with its reference notebooks."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{PREFIX}*"):
+        owners = [entry.name.removeprefix("worker-") for entry in folder.glob("worker-*")]
+        pids = [int(pid) for pid in owners if pid.isdigit()]
+        if pids and not any(psutil.pid_exists(pid) for pid in pids):
+            sandbox.remove_tree(folder)
 
 
 def forget(run=None):

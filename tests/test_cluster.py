@@ -14,9 +14,11 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from contextlib import suppress
+from pathlib import Path
 
 import psutil
 import pytest
@@ -259,8 +261,10 @@ def test_nothing_the_killed_worker_ran_outlives_the_batch(graded):
     """Its notebook's kernel (the sandbox's supervisor and the namespace under it) goes
     with it: the supervisor gets SIGTERM when its worker dies; the re-check's zygote
     exits when its pipe closes."""
-    *_, leftovers = graded
+    _, _, killed, _, leftovers = graded
     assert leftovers == []
+    # Its run folder (a course, with the reference notebooks) is removed by the others.
+    assert not list(Path(tempfile.gettempdir()).glob(f"{cluster.PREFIX}*/worker-{killed}"))
 
 
 def test_the_parent_writes_the_feedback_and_the_graded_notebooks(graded):
