@@ -123,6 +123,12 @@ def parse(argv):
         "--workers", type=int, metavar="N", help="parallel workers (default: the number of CPUs)"
     )
     p.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="grade on the Dask cluster whose scheduler is at ADDRESS, e.g. "
+        "tcp://10.0.0.5:8786, instead of local workers (see the README)",
+    )
+    p.add_argument(
         "--timeout",
         type=int,
         default=30,
@@ -258,6 +264,7 @@ def run(args, rest):
             roster=args.roster,
             due=dict(args.due),
             late_policy=args.late_policy,
+            cluster=args.cluster,
         )
     if args.command == "export":
         from . import export

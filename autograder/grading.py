@@ -52,6 +52,9 @@ CELL_TIMEOUT = 30  # seconds per cell: nbgrader's default
 NOTEBOOK_TIMEOUTS = 10  # a whole notebook may take this many cell timeouts
 MAX_NOTEBOOK = 20 * 2**20  # bytes: a lesson notebook with its figures is under 2 MB
 MAX_TIMESTAMP = 100  # bytes: nbgrader writes "2026-11-29 06:03:35.123456 UTC"
+# bytes of a feedback page: the notebook's output is capped at 2 MB, the page adds the
+# template and the neutralised cells around it
+MAX_FEEDBACK = 64 * 2**20
 KILL_WAIT = 10  # seconds for killed processes to be gone before their files are removed
 # A lesson is flagged slow when its trusted re-check takes over SLOW_FACTOR times the
 # reference's plus SLOW_MARGIN seconds (start-up noise on a loaded machine), or its
@@ -87,14 +90,25 @@ class Task:
 
 @dataclass
 class Graded:
-    """What grading one task found: one check per function, and how the notebook ran."""
+    """What grading one task found: one check per function, and how the notebook ran.
+
+    Plain data, the same from a local worker and from a Dask worker: the parent stores it
+    (:func:`store`) and writes every file of OUT from it.
+    """
 
     task: Task
     checks: list
     notebook_run: str  # "ran", or why it did not
     helpers_sha256: str = ""
-    feedback: bool = False
+    feedback_html: str | None = None  # nbgrader's feedback page, neutralised
     problems: list = field(default_factory=list)
+    # The graded notebook, from a worker with a course of its own (a Dask worker), for the
+    # parent's course (the formgrader shows it); None where the worker wrote it there itself.
+    autograded: bytes | None = None
+
+    @property
+    def feedback(self):
+        return self.feedback_html is not None
 
 
 def sha256_of(helpers):
@@ -155,8 +169,13 @@ def course_files(released, lesson):
 WORKER = {}
 
 
-def start_worker(course_dir, template, out, seed, cell_timeout, limits, temp):
-    """Give this worker process its own gradebook, nbgrader API and temp folder, once."""
+def start_worker(course_dir, template, seed, cell_timeout, limits, temp, log=True):
+    """Give this worker process its own gradebook, nbgrader API and temp folder, once.
+
+    With `log`, this process's standard error goes to a log beside its gradebook (a
+    local worker's, so that the terminal keeps the progress bar); a Dask worker keeps its
+    own, where its logs go.
+    """
     # Everything this worker and what it starts (nbgrader's kernels, their sockets and
     # homes, the re-check's folders) put in the temp folder lands in a folder of the run's
     # own, emptied after each submission and removed with the run.
@@ -168,8 +187,9 @@ def start_worker(course_dir, template, out, seed, cell_timeout, limits, temp):
     shutil.copyfile(template, database)
     # nbgrader, SQLAlchemy and every kernel write to this process's stderr: keep the
     # terminal for the progress bar, and the chatter in a log beside the gradebook.
-    log = database.with_suffix(".log").open("a")
-    os.dup2(log.fileno(), 2)
+    if log:
+        with database.with_suffix(".log").open("a") as chatter:
+            os.dup2(chatter.fileno(), 2)
     warnings.simplefilter("ignore", SAWarning)  # see gradebook.add_submission
     os.environ.update(dict.fromkeys(ONE_THREAD, "1"))
     kernel_limits = {"RLIMIT_CPU": cell_timeout * NOTEBOOK_TIMEOUTS, **limits}
@@ -177,7 +197,6 @@ def start_worker(course_dir, template, out, seed, cell_timeout, limits, temp):
     WORKER.update(
         limits=limits,
         course=course_dir,
-        out=out,
         seed=seed,
         url=gradebook.sqlite_url(database),
         api=gradebook.api(course_dir, gradebook.sqlite_url(database), cell_timeout),
@@ -280,16 +299,17 @@ def reconcile(task, outcomes, kernel):
 
 
 def write_feedback(task):
-    """nbgrader's feedback HTML, copied to OUT/feedback/<student>/<assignment>.html."""
+    """nbgrader's feedback HTML for `task`, as text; None if there is none.
+
+    The parent writes it to OUT/feedback/<student>/<assignment>.html (:func:`store`).
+    """
     result = WORKER["api"].generate_feedback(task.assignment, task.student)
     course, slug = WORKER["course"], task.lesson.slug
     html = course / "feedback" / task.student / task.assignment / f"{slug}.html"
-    if not result["success"] or not html.exists():
-        return False
-    target = WORKER["out"] / "feedback" / task.student / f"{task.assignment}.html"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(html, target)
-    return True
+    if not result["success"]:
+        return None
+    page = files.read_regular(html, MAX_FEEDBACK)
+    return None if page is None else page.decode()
 
 
 def timed(function, *args):
@@ -330,7 +350,8 @@ def slowness(task, recheck_seconds, notebook_run, notebook_seconds):
 
 
 def grade_task(task):
-    """Everything a worker does for one student and lesson; then its temp files go."""
+    """Everything a worker does for one student and lesson, as plain data (:class:`Graded`);
+    then its temp files go. The one grading path of local and Dask workers alike."""
     try:
         return grade_staged(task)
     finally:
@@ -360,7 +381,7 @@ def grade_staged(task):
             hand = {name: (score, extra) for name, score, extra in task.hand_scores}
             gradebook.set_hand_grades(gb, task.lesson, task.student, hand, dict(task.comments))
     if kernel is not None:
-        graded.feedback = write_feedback(task)
+        graded.feedback_html = write_feedback(task)
     if graded.notebook_run != "ran":
         graded.problems.append(f"the notebook run {graded.notebook_run}")
     return graded
@@ -383,10 +404,40 @@ def failed(task, message):
     return Graded(task, not_graded(task, "error", message), message, problems=[message])
 
 
-def store(graded, gb, results):
-    """Store one lesson in the gradebook and in the rows; if the gradebook refuses it, the
-    rows say so and the gradebook is left as it was."""
+def write_autograded(course, graded):
+    """The graded notebook a worker with a course of its own sent back, in the parent's
+    course as nbgrader would have left it: the staged files, the notebook graded, and
+    its feedback page (the formgrader shows them)."""
+    task = graded.task
+    folder = course / "autograded" / task.student / task.assignment
+    sandbox.remove_tree(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    files.copy_regular_tree(course / "submitted" / task.student / task.assignment, folder)
+    (folder / f"{task.lesson.slug}.ipynb").write_bytes(graded.autograded)
+    if graded.feedback_html is not None:
+        page = course / "feedback" / task.student / task.assignment / f"{task.lesson.slug}.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(graded.feedback_html)
+
+
+def write_feedback_page(out, graded):
+    """OUT/feedback/<student>/<assignment>.html, from the page the worker sent back."""
+    target = out / "feedback" / graded.task.student / f"{graded.task.assignment}.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(graded.feedback_html)
+
+
+def store(graded, gb, results, out=None, course=None):
+    """Store one lesson: its feedback in `out` and, if a worker graded it in a course of its
+    own, its graded notebook in `course`; then the gradebook and the rows. If the
+    gradebook refuses it, the rows say so and the gradebook is left as it was.
+
+    The only writer of OUT, for local and Dask workers alike."""
     try:
+        if out is not None and graded.feedback_html is not None:
+            write_feedback_page(out, graded)
+        if course is not None and graded.autograded is not None:
+            write_autograded(course, graded)
         results.add_graded(graded, gb)
     except Exception as exc:  # storing one submission must not stop the rest
         gb.db.rollback()  # whatever of it was half-written
@@ -481,6 +532,7 @@ def grade(
     roster=None,
     due=None,
     late_policy="none",
+    cluster=None,
     say=print,
 ):
     """Grade every submission in `submissions` into `out`; return the exit status.
@@ -489,7 +541,8 @@ def grade(
     is the path of a CSV that maps an LMS download's names to student ids (:mod:`lms`).
     `due` gives lesson numbers their due dates (UTC datetimes); a submission's time is
     its ``timestamp.txt`` (nbgrader's exchange writes one), and `late_policy`
-    (:data:`gradebook.LATE_POLICIES`) says what lateness costs.
+    (:data:`gradebook.LATE_POLICIES`) says what lateness costs. `cluster` is the address
+    of a Dask scheduler (:mod:`autograder.cluster`) to grade on instead of local workers.
     """
     if late_policy not in gradebook.LATE_POLICIES:
         raise ValueError(f"the late policy must be one of {', '.join(gradebook.LATE_POLICIES)}")
@@ -503,7 +556,7 @@ def grade(
     db_url = db_url or gradebook.sqlite_url(out / "gradebook.db")
     numbers = sorted(set(lessons)) or [lesson.number for lesson in LESSONS]
     course = out / "course"
-    unprotected = sandbox.missing_protections()
+    unprotected = [] if cluster else sandbox.missing_protections()  # a cluster's: its workers'
     if unprotected:
         say(
             f"warning: student code will run without {', '.join(unprotected)} here; "
@@ -534,16 +587,21 @@ def grade(
                 store(failed(task, f"it could not be staged: {reason}"), gb, results)
         # The run's temp folder: the workers' own are inside, and it goes with the run.
         temp = tempfile.mkdtemp(prefix="course-grade-")
-        start = (course, template, out, seed, cell_timeout, limits or {}, temp)
+        start = (course, template, seed, cell_timeout, limits or {}, temp)
         try:
             with report.progress(len(tasks), say) as advance:
 
                 def done(graded):
-                    store(graded, gb, results)
+                    store(graded, gb, results, out, course)
                     advance(f"{graded.task.student} {graded.task.assignment}")
 
                 order = sorted(tasks, key=lambda t: -t.number)
-                run_pool(order, workers or os.cpu_count(), start, done)
+                if cluster:
+                    from . import cluster as dask_cluster
+
+                    dask_cluster.run(order, cluster, course, seed, cell_timeout, limits, done, say)
+                else:
+                    run_pool(order, workers or os.cpu_count(), start, done)
         finally:
             sandbox.remove_tree(temp)
     scope = report.Scope(set(map(ASSIGNMENT.format, numbers)), set(students))

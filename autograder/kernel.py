@@ -28,6 +28,7 @@ only.
 import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -126,7 +127,20 @@ def without_the_workers_streams():
     os.close(devnull)
 
 
+def die_with_the_worker():
+    """Be sent SIGTERM when the grading worker that started this kernel dies (killed, out
+    of memory, a Dask worker's machine lost): as the sandbox's supervisor, this process
+    then takes the kernel's whole namespace down, and no kernel outlives its worker."""
+    if not sys.platform.startswith("linux"):
+        return
+    sandbox.prctl(sandbox.PR_SET_PDEATHSIG, signal.SIGTERM)
+    parent = os.environ.get("JPY_PARENT_PID", "")
+    if parent.isdigit() and os.getppid() != int(parent):  # it died before the line above
+        sys.exit("the grading worker that started this kernel is gone")
+
+
 def main(argv):
+    die_with_the_worker()
     connection_file = Path(argv[argv.index("-f") + 1]).resolve()
     connection = json.loads(connection_file.read_text())
     # Over ipc the kernel's sockets are files in the folder the grader named, and the

@@ -1,0 +1,346 @@
+"""`course grade --cluster`: a real Dask scheduler and two real `dask worker` processes.
+
+The scheduler and the workers are started here, on 127.0.0.1, as the README tells an
+instructor to start them; no mock and no in-process cluster. A class of three (one
+right, one wrong function in lesson 1, one syntax error in lesson 2) is graded on
+lessons 1 and 2 once with local workers and once on the cluster, with the same seed;
+during the cluster run one Dask worker process is killed while it grades. The CSVs must
+be byte for byte the same, the gradebooks must hold the same scores, and every student
+must have their rows.
+"""
+
+import csv
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import suppress
+from pathlib import Path
+
+import psutil
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder import cluster, demo, gradebook, grading
+from autograder.lessons import LESSONS, ROOT
+from autograder.release import ASSIGNMENT
+
+SEED = 20261129
+NUMBERS = (1, 2)
+STUDENTS = ("ada", "ben", "eve")
+WORKERS = 2
+START = 120  # seconds for the scheduler and its workers to come up on a busy machine
+NO_BIAS = """\
+    X, W = as_float_array(X, "X"), as_float_array(W, "W")
+    return X @ W
+"""
+
+
+def environment():
+    """This checkout first on the path, for the CLI and for the workers alike."""
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    return {**os.environ, "PYTHONPATH": path}
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def make_class(folder):
+    perfect = demo.reference_helpers()
+    demo.working_copy(folder / "ada", perfect)
+    demo.working_copy(
+        folder / "ben", demo.reference_helpers({"logits.py": [("linear_logits", NO_BIAS)]})
+    )
+    eve = dict(perfect)
+    eve["sigmoid_softmax.py"] += "\n\ndef forgotten(z:\n    return z\n"
+    demo.working_copy(folder / "eve", eve)
+
+
+def course_grade(submissions, out, *options):
+    """Run `course grade` as an instructor does; the seconds it took."""
+    lessons = ",".join(map(str, NUMBERS))
+    command = [sys.executable, "-m", "autograder.cli", "grade", str(submissions)]
+    command += ["--out", str(out), "--lessons", lessons, "--seed", str(SEED), *options]
+    start = time.monotonic()
+    done = subprocess.run(command, env=environment(), capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return time.monotonic() - start
+
+
+def dask(*arguments, log):
+    """A `dask` command line, as its own process group, its output in `log`."""
+    command = [sys.executable, "-m", "dask", *arguments]
+    with log.open("w") as output:
+        return subprocess.Popen(
+            command,
+            env=environment(),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def wait_for_workers(address, count):
+    script = (
+        "from distributed import Client\n"
+        f"with Client({address!r}, timeout={START}) as client:\n"
+        f"    client.wait_for_workers({count}, timeout={START})"
+    )
+    subprocess.run([sys.executable, "-c", script], env=environment(), check=True, timeout=2 * START)
+
+
+def worker_processes(nanny):
+    """The Dask worker processes a `dask worker` (its nanny) spawned."""
+    with suppress(psutil.Error):
+        return [p for p in nanny.children() if "spawn_main" in " ".join(p.cmdline())]
+    return []
+
+
+def grading_a_notebook(worker):
+    """Whether `worker` is mid-task: a notebook kernel of its own is running."""
+    with suppress(psutil.Error):
+        for process in worker.children(recursive=True):
+            if "autograder.kernel" in " ".join(process.cmdline()):
+                return True
+    return False
+
+
+class Killer(threading.Thread):
+    """Kills one Dask worker process (SIGKILL, as the OOM killer would) while it grades."""
+
+    def __init__(self, nannies):
+        super().__init__(daemon=True)
+        self.nannies, self.seen, self.killed = nannies, set(), None
+        self.stopping = threading.Event()
+
+    def run(self):
+        while not self.stopping.wait(0.2):
+            for nanny in self.nannies:
+                for worker in worker_processes(nanny):
+                    with suppress(psutil.Error):
+                        self.seen.update(worker.children(recursive=True))
+                    if self.killed is None and grading_a_notebook(worker):
+                        time.sleep(1)  # well inside the task: its notebook is running
+                        worker.kill()
+                        self.killed = worker.pid
+
+
+@pytest.fixture(scope="module")
+def dask_cluster(tmp_path_factory):
+    """A scheduler and two single-threaded workers on 127.0.0.1: (address, nannies, logs)."""
+    folder = tmp_path_factory.mktemp("dask")
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    host = ["--host", "127.0.0.1", "--no-dashboard"]
+    started = [dask("scheduler", *host, "--port", str(port), log=folder / "scheduler.log")]
+    try:
+        for number in range(WORKERS):
+            options = [*host, "--nworkers", "1", "--nthreads", "1"]
+            space = ["--local-directory", str(folder / f"worker-{number}")]
+            log = folder / f"worker-{number}.log"
+            started.append(dask("worker", address, *options, *space, log=log))
+        wait_for_workers(address, WORKERS)
+        yield address, [psutil.Process(p.pid) for p in started[1:]], folder
+    finally:
+        for process in reversed(started):
+            process.terminate()
+        for process in reversed(started):
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, 9)
+                process.wait()
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, dask_cluster):
+    """The class graded locally, then on the cluster with a worker killed mid-task."""
+    address, nannies, logs = dask_cluster
+    folder = tmp_path_factory.mktemp("cluster")
+    submissions = folder / "class"
+    make_class(submissions)
+    seconds = {"local": course_grade(submissions, folder / "local", "--workers", str(WORKERS))}
+    killer = Killer(nannies)
+    killer.start()
+    try:
+        seconds["cluster"] = course_grade(submissions, folder / "cluster", "--cluster", address)
+    finally:
+        killer.stopping.set()
+        killer.join()
+        # What the killed worker was running dies with it, within a few seconds.
+        _, alive = psutil.wait_procs([p for p in killer.seen if p.is_running()], timeout=10)
+        leftovers = []
+        for process in alive:
+            with suppress(psutil.Error):
+                leftovers.append(process.cmdline()[:4])
+        for process in alive:
+            with suppress(psutil.Error):
+                process.kill()
+        psutil.wait_procs(alive, timeout=10)
+    print(
+        f"\nlocal ({WORKERS} workers): {seconds['local']:.1f} s; "
+        f"cluster ({WORKERS} Dask workers, one killed mid-task): {seconds['cluster']:.1f} s"
+    )
+    return folder / "local", folder / "cluster", killer.killed, logs, leftovers
+
+
+def read(path):
+    with path.open(newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.mark.parametrize("name", ["checks.csv", "grades.csv"])
+def test_a_cluster_run_writes_the_same_csv_as_a_local_run(graded, name):
+    local, cluster, *_ = graded
+    assert (cluster / name).read_bytes() == (local / name).read_bytes()
+
+
+def scores(out):
+    with Gradebook(gradebook.sqlite_url(out / "gradebook.db")) as gb:
+        return {
+            (grade.student.id, grade.assignment.name, grade.notebook.name, grade.name): (
+                grade.auto_score,
+                grade.manual_score,
+                grade.max_score,
+                grade.needs_manual_grade,
+            )
+            for assignment in gb.assignments
+            for submission in assignment.submissions
+            for notebook in submission.notebooks
+            for grade in notebook.grades
+        }
+
+
+def test_the_gradebooks_hold_the_same_scores(graded):
+    local, cluster, *_ = graded
+    assert scores(cluster) == scores(local)
+    assert len(scores(local)) > 0
+
+
+def test_the_class_is_graded_as_it_should_be(graded):
+    """ada passes, ben loses linear_logits, eve's lesson 2 cannot import: real grading ran."""
+    _, cluster, *_ = graded
+    rows = {(r["student_id"], r["lesson"], r["function"]): r for r in read(cluster / "checks.csv")}
+    assert rows["ben", "lesson-01", "linear_logits"]["status"] == "failed"
+    assert {r["status"] for k, r in rows.items() if k[0] == "eve" and k[1] == "lesson-02"} == {
+        "error"
+    }
+    assert all(r["status"] == "passed" for k, r in rows.items() if k[0] == "ada")
+
+
+def test_a_killed_worker_costs_a_retry_not_a_student(graded):
+    _, cluster, killed, logs, _ = graded
+    assert killed is not None, "no worker was caught grading a notebook"
+    expected = {
+        (student, ASSIGNMENT.format(n), name)
+        for student in STUDENTS
+        for n in NUMBERS
+        for name in LESSONS[n - 1].functions
+    }
+    rows = read(cluster / "checks.csv")
+    assert {(r["student_id"], r["lesson"], r["function"]) for r in rows} == expected
+    assert not [r for r in rows if "grading failed" in r["message"]]
+    submissions = read(cluster / "submissions.csv")
+    assert {(r["student_id"], r["lesson"]) for r in submissions} == {
+        (s, ASSIGNMENT.format(n)) for s in STUDENTS for n in NUMBERS
+    }
+    # The scheduler saw the worker go while it held a task, and gave the task to another.
+    assert (
+        "Worker process"
+        in (logs / "worker-0.log").read_text() + (logs / "worker-1.log").read_text()
+    )
+
+
+def test_nothing_the_killed_worker_ran_outlives_the_batch(graded):
+    """Its notebook's kernel (the sandbox's supervisor and the namespace under it) goes
+    with it: the supervisor gets SIGTERM when its worker dies; the re-check's zygote
+    exits when its pipe closes."""
+    _, _, killed, _, leftovers = graded
+    assert leftovers == []
+    # Its run folder (a course, with the reference notebooks) is removed by the others.
+    assert not list(Path(tempfile.gettempdir()).glob(f"{cluster.PREFIX}*/worker-{killed}"))
+
+
+def test_the_parent_writes_the_feedback_and_the_graded_notebooks(graded):
+    local, cluster, *_ = graded
+    for student in STUDENTS:
+        for n in NUMBERS:
+            assignment, slug = ASSIGNMENT.format(n), LESSONS[n - 1].slug
+            page = cluster / "feedback" / student / f"{assignment}.html"
+            assert page.exists() == (local / "feedback" / student / f"{assignment}.html").exists()
+            notebook = cluster / "course" / "autograded" / student / assignment / f"{slug}.ipynb"
+            assert notebook.exists()
+
+
+def test_a_task_that_fails_on_every_try_is_that_submission_s_error_row(
+    graded, dask_cluster, monkeypatch
+):
+    """Workers whose course is not the grader's refuse the task on every try; the batch ends
+    with that lesson's error row."""
+    address, _, _ = dask_cluster
+    local, *_ = graded
+    monkeypatch.setattr(cluster.gradebook, "fingerprint", lambda *_: "another version")
+    task = grading.Task("ada", 1, "ada")
+    done = []
+    cluster.run([task], address, local / "course", SEED, 30, {}, done.append, say=lambda *_: None)
+    [row] = done
+    assert row.task == task and row.notebook_run.startswith("grading failed on every try")
+    assert {check.status for check in row.checks} == {"error"}
+    assert "course differs from the grader's" in row.checks[0].message
+
+
+def staged(folder, helpers):
+    folder.mkdir(parents=True)
+    (folder / "01-logits.ipynb").write_text('{"cells": []}')
+    (folder / "timestamp.txt").write_text("2026-11-29 06:03:35.123456 UTC")
+    (folder / "helpers").mkdir()
+    for name, text in helpers.items():
+        (folder / "helpers" / name).write_text(text)
+
+
+def job_of(files):
+    return cluster.Job(grading.Task("ada", 1, "ada"), files, "run", SEED, "source", 30, ())
+
+
+def test_a_job_carries_the_staged_files_and_a_worker_lays_them_out_as_they_were(tmp_path):
+    course = tmp_path / "course"
+    helpers = {"__init__.py": "", "logits.py": "def logit(p):\n    return p\n"}
+    staged(course / "submitted" / "ada" / "lesson-01", helpers)
+    job = job_of(cluster.staged_files(course, grading.Task("ada", 1, "ada")))
+    assert [name for name, _ in job.files] == [
+        "01-logits.ipynb",
+        "timestamp.txt",
+        "helpers/__init__.py",
+        "helpers/logits.py",
+    ]
+    again = tmp_path / "worker" / "submitted" / "ada" / "lesson-01"
+    (again / "leftover.txt").parent.mkdir(parents=True)
+    (again / "leftover.txt").write_text("from an earlier try")
+    cluster.unpack(job, again)
+    assert gradebook.fingerprint(again) == gradebook.fingerprint(
+        course / "submitted" / "ada" / "lesson-01"
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../01-logits.ipynb",
+        "helpers/../../x.py",
+        "/etc/cron.d/x",
+        "helpers/sub/x.py",
+        "helpers/x.txt",
+        "notes.txt",
+        "helpers/..",
+    ],
+)
+def test_a_worker_refuses_a_file_staging_never_makes(tmp_path, name):
+    with pytest.raises(ValueError, match="staging never makes"):
+        cluster.unpack(job_of(((name, b"x"),)), tmp_path / "folder")
+    assert not (tmp_path / "x.py").exists() and not (tmp_path / "01-logits.ipynb").exists()
