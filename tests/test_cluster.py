@@ -28,6 +28,8 @@ from autograder import cluster, demo, gradebook, grading
 from autograder.lessons import LESSONS, ROOT
 from autograder.release import ASSIGNMENT
 
+pytestmark = [pytest.mark.slow, pytest.mark.nbgrader, pytest.mark.sandbox]
+
 SEED = 20261129
 NUMBERS = (1, 2)
 STUDENTS = ("ada", "ben", "eve")
