@@ -42,7 +42,7 @@ from nbformat.warnings import DuplicateCellId
 from nbgrader.utils import parse_utc
 from sqlalchemy.exc import SAWarning
 
-from . import files, gradebook, kernel, lms, report, sandbox, similarity, trusted
+from . import feedback, files, gradebook, kernel, lms, report, sandbox, similarity, trusted
 from .hidden import seed_for
 from .lessons import LESSONS, ROOT
 from .release import ASSIGNMENT, helpers_for, outside_repository
@@ -279,10 +279,15 @@ def reconcile(task, outcomes, kernel):
     return rows
 
 
-def write_feedback(task):
-    """nbgrader's feedback HTML, copied to OUT/feedback/<student>/<assignment>.html."""
-    result = WORKER["api"].generate_feedback(task.assignment, task.student)
+def write_feedback(task, checks):
+    """nbgrader's feedback HTML, copied to OUT/feedback/<student>/<assignment>.html.
+
+    The trusted verdicts (`checks`, the rows checks.csv gets) are stored in the course
+    first, where the feedback path of the course's config reads them (:mod:`feedback`).
+    """
     course, slug = WORKER["course"], task.lesson.slug
+    feedback.write_verdicts(course, checks)
+    result = WORKER["api"].generate_feedback(task.assignment, task.student)
     html = course / "feedback" / task.student / task.assignment / f"{slug}.html"
     if not result["success"] or not html.exists():
         return False
@@ -360,7 +365,7 @@ def grade_staged(task):
             hand = {name: (score, extra) for name, score, extra in task.hand_scores}
             gradebook.set_hand_grades(gb, task.lesson, task.student, hand, dict(task.comments))
     if kernel is not None:
-        graded.feedback = write_feedback(task)
+        graded.feedback = write_feedback(task, graded.checks)
     if graded.notebook_run != "ran":
         graded.problems.append(f"the notebook run {graded.notebook_run}")
     return graded
