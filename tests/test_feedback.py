@@ -18,7 +18,7 @@ import nbformat
 import pytest
 from chromium import CHROMIUM, CHROMIUM_ARGS, needs_chromium
 
-from autograder import feedback, grading
+from autograder import cli, feedback, grading
 from autograder.demo import NAIVE_SOFTMAX, reference_helpers, working_copy
 from autograder.lessons import LESSONS, ROOT
 from autograder.release import nbgrader
@@ -175,7 +175,8 @@ def test_the_page_sizes_are_reasonable(out):
 
 
 def test_one_zip_per_student_for_an_lms(out, tmp_path):
-    zips = feedback.feedback_zips(out, tmp_path / "zips")
+    assert cli.main(["feedback-zips", str(out), "--to", str(tmp_path / "zips")]) == 0
+    zips = sorted((tmp_path / "zips").iterdir())
     assert [path.name for path in zips] == ["ada.zip", "dan.zip"]
     with zipfile.ZipFile(zips[1]) as zipped:
         assert zipped.namelist() == [f"dan/{ASSIGNMENT}.html"]
