@@ -164,7 +164,13 @@ def test_no_path_or_warning_of_the_grading_machine(out, student):
     machine = ["/work", sys.prefix, "site-packages", str(ROOT), str(out), tempfile.gettempdir()]
     for path in machine:
         assert path not in text, path
-    assert not re.search(r"^.*Warning\b.*$", visible_text(text), re.M)
+    warnings = re.findall(r"^.*Warning\b.*$", visible_text(text), re.M)
+    if student == "ada":
+        assert warnings == [], "an honest notebook's feedback shows no warning at all"
+    else:  # only dan's own naive exp's, which is his bug to see, shown at his file
+        assert warnings, "dan's softmax overflows in the lesson's comparison cell"
+        for line in warnings:
+            assert re.match(r"helpers/sigmoid_softmax\.py:\d+: RuntimeWarning: overflow", line)
 
 
 def test_the_page_sizes_are_reasonable(out):
