@@ -170,7 +170,7 @@ def test_no_path_or_warning_of_the_grading_machine(out, student):
     else:  # only dan's own naive exp's, which is his bug to see, shown at his file
         assert warnings, "dan's softmax overflows in the lesson's comparison cell"
         for line in warnings:
-            assert re.match(r"helpers/sigmoid_softmax\.py:\d+: RuntimeWarning: overflow", line)
+            assert re.match(r"helpers/sigmoid_softmax\.py:\d+: RuntimeWarning: ", line)
 
 
 def test_the_page_sizes_are_reasonable(out):
