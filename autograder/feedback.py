@@ -97,7 +97,10 @@ def read_verdicts(course_dir, student, assignment):
     path = verdicts_path(course_dir, student, assignment)
     if not path.is_file() or path.is_symlink():
         return {}
-    rows = json.loads(path.read_text())
+    try:
+        rows = json.loads(path.read_text())
+    except (ValueError, OSError):
+        return {}
     return rows if isinstance(rows, dict) else {}
 
 
@@ -128,7 +131,9 @@ class TrustedVerdicts(NbGraderPreprocessor):
 def shown_verdict(verdict, hide):
     status = str(verdict.get("status", ""))
     status = status if status in STATUSES else "error"
-    text = "".join(c if c.isprintable() or c == "\n" else "\ufffd" for c in str(verdict["message"]))
+    text = "".join(
+        c if c.isprintable() or c == "\n" else "\ufffd" for c in str(verdict.get("message", ""))
+    )
     text = hide(text[:MAX_MESSAGE])
     return {"status": status, "html": clean(html.escape(text)) if text else ""}
 
@@ -152,13 +157,14 @@ def standard_library():
     return sorted((p for p in paths if p), key=len, reverse=True)
 
 
-def path_hider(student, assignment):
+def path_hider(student, assignment, markup=False):
     """A function that shortens every absolute path in a text to what a student may see.
 
     The student's own folder becomes relative (``helpers/sigmoid_softmax.py``); a
     cell's file ``<cell>``; a library ``<python>/numpy/...``; anything else of the
-    grading machine ``<grader>/name``.
+    grading machine ``<grader>/name``. With `markup`, for HTML, the brackets are escaped.
     """
+    lt, gt = ("&lt;", "&gt;") if markup else ("<", ">")
     own = re.compile(
         rf"/(?:autograded|submitted|feedback)/{re.escape(student)}/"
         rf"{re.escape(assignment)}/(.*)\Z"
@@ -169,13 +175,13 @@ def path_hider(student, assignment):
         if student and (found := own.search(path)):
             return found[1]
         if CELL_FILE.search(path):
-            return "<cell>"
+            return f"{lt}cell{gt}"
         if found := LIBRARY.search(path):
-            return f"<python>/{found[1]}"
+            return f"{lt}python{gt}/{found[1]}"
         for root in stdlib:
             if path.startswith(root + "/"):
-                return f"<python>/{path[len(root) + 1 :]}"
-        return f"<grader>/{path.rstrip('/').rsplit('/', 1)[-1]}"
+                return f"{lt}python{gt}/{path[len(root) + 1 :]}"
+        return f"{lt}grader{gt}/{path.rstrip('/').rsplit('/', 1)[-1]}"
 
     return lambda text: ABSOLUTE.sub(lambda m: (m["colour"] or "") + short(m["path"]), text)
 
@@ -210,7 +216,9 @@ class HideMachinePaths(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         given = resources.get("nbgrader", {})
-        hide = path_hider(given.get("student", ""), given.get("assignment", ""))
+        student, assignment = given.get("student", ""), given.get("assignment", "")
+        hide = path_hider(student, assignment)
+        hide_html = path_hider(student, assignment, markup=True)
         for cell in nb.cells:
             if cell.cell_type != "code":
                 continue
@@ -224,9 +232,9 @@ class HideMachinePaths(NbGraderPreprocessor):
                     output.evalue = hide(output.evalue)
                     output.traceback = [hide(line) for line in output.traceback]
                 elif "data" in output:
-                    for mime in ("text/plain", "text/html", "text/latex"):
+                    for mime, hider in (("text/plain", hide), ("text/html", hide_html)):
                         if isinstance(output.data.get(mime), str):
-                            output.data[mime] = hide(output.data[mime])
+                            output.data[mime] = hider(output.data[mime])
                 kept.append(output)
             cell.outputs = kept
         return nb, resources

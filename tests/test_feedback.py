@@ -53,6 +53,8 @@ def test_paths_are_shortened_to_what_a_student_may_see():
     cell = "/tmp/course-grade-x/worker-1/course-kernel-y/home/ipykernel_1/1949527909.py:6:"
     assert hide(cell) == "<cell>:6:"
     assert hide("'/home/instructor/secret/answers.pkl'") == "'<grader>/answers.pkl'"
+    markup = feedback.path_hider("dan", "lesson-02", markup=True)
+    assert markup(f"<td>{library}</td>") == "<td>&lt;python&gt;/numpy/_core/numeric.py:232</td>"
     for kept in ("https://example.org/a/b", "1/2/3", "helpers/logits.py", "km/h/x"):
         assert hide(kept) == kept
 
