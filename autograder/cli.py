@@ -192,6 +192,15 @@ def parse(argv):
     p.add_argument("--format", required=True, choices=("canvas", "moodle", "wide"))
     p.add_argument("--to", metavar="FILE", help="where to write (default: OUT/export-FORMAT.csv)")
 
+    p = sub.add_parser(
+        "feedback-zips",
+        help="one zip of feedback pages per student, for an LMS upload",
+        description="Write DIR/<student id>.zip for every student with feedback in "
+        "OUT/feedback: their lessons' feedback pages, each one file that opens offline.",
+    )
+    p.add_argument("out", metavar="OUT", help="the folder course grade wrote")
+    p.add_argument("--to", required=True, metavar="DIR", help="where the zips go")
+
     p = sub.add_parser("demo", help="grade a synthetic class of nine students, end to end")
     p.add_argument("--out", metavar="DIR", help="where to put the class and the results")
 
@@ -270,6 +279,10 @@ def run(args, rest):
         from . import export
 
         return export.export(args.out, args.format, args.to)
+    if args.command == "feedback-zips":
+        from . import feedback
+
+        return feedback.main(args.out, args.to)
     if args.command == "book":
         from . import book
 

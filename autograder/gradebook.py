@@ -20,33 +20,14 @@ import warnings
 from pathlib import Path
 
 import nbformat
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps.api import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades, NbGraderPreprocessor
 from sqlalchemy.exc import SAWarning
 from traitlets.config.loader import PyFileConfigLoader
 
 from .lessons import LESSONS, ROOT
 from .release import ASSIGNMENT, write_course
-from .sanitize import FeedbackExporter, Neutralise
-
-
-class HideTestInternals(NbGraderPreprocessor):
-    """In feedback, a failed test shows its message, never its traceback.
-
-    The traceback of a graded cell quotes the hidden test's source and the grader's
-    frames; the message (the AssertionError from ``grade``) is written for the student.
-    """
-
-    def preprocess_cell(self, cell, resources, index):
-        if utils.is_grade(cell):
-            for output in cell.get("outputs", []):
-                if output.output_type == "error":
-                    output.traceback = [f"{output.ename}: {output.evalue}"]
-        return cell, resources
 
 
 def with_alembic_on_path():
@@ -57,18 +38,14 @@ def with_alembic_on_path():
 
 
 def config(course_dir, db_url, cell_timeout=None):
-    """The course's nbgrader_config.py, pointed at `db_url`."""
+    """The course's nbgrader_config.py, pointed at `db_url`.
+
+    Nothing of the feedback is set here: the course's config names its preprocessors
+    and exporter (:mod:`autograder.feedback`), so the formgrader's buttons use them too.
+    """
     cfg = PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config()
     cfg.CourseDirectory.root = str(course_dir)
     cfg.CourseDirectory.db_url = db_url
-    cfg.GenerateFeedback.preprocessors = [
-        GetGrades,
-        ClearHiddenTests,
-        HideTestInternals,
-        Neutralise,
-        CSSHTMLHeaderPreprocessor,
-    ]
-    cfg.GenerateFeedback.exporter_class = FeedbackExporter
     if cell_timeout is not None:
         cfg.Execute.timeout = cell_timeout
     return cfg

@@ -42,7 +42,7 @@ from nbformat.warnings import DuplicateCellId
 from nbgrader.utils import parse_utc
 from sqlalchemy.exc import SAWarning
 
-from . import files, gradebook, kernel, lms, report, sandbox, similarity, trusted
+from . import feedback, files, gradebook, kernel, lms, report, sandbox, similarity, trusted
 from .hidden import seed_for
 from .lessons import LESSONS, ROOT
 from .release import ASSIGNMENT, helpers_for, outside_repository
@@ -298,13 +298,16 @@ def reconcile(task, outcomes, kernel):
     return rows
 
 
-def write_feedback(task):
+def write_feedback(task, checks):
     """nbgrader's feedback HTML for `task`, as text; None if there is none.
 
-    The parent writes it to OUT/feedback/<student>/<assignment>.html (:func:`store`).
+    The trusted verdicts (`checks`, the rows checks.csv gets) are stored in the course
+    first, where the feedback path of the course's config reads them (:mod:`feedback`).
+    The parent writes the page to OUT/feedback/<student>/<assignment>.html (:func:`store`).
     """
-    result = WORKER["api"].generate_feedback(task.assignment, task.student)
     course, slug = WORKER["course"], task.lesson.slug
+    feedback.write_verdicts(course, checks)
+    result = WORKER["api"].generate_feedback(task.assignment, task.student)
     html = course / "feedback" / task.student / task.assignment / f"{slug}.html"
     if not result["success"]:
         return None
@@ -381,7 +384,7 @@ def grade_staged(task):
             hand = {name: (score, extra) for name, score, extra in task.hand_scores}
             gradebook.set_hand_grades(gb, task.lesson, task.student, hand, dict(task.comments))
     if kernel is not None:
-        graded.feedback_html = write_feedback(task)
+        graded.feedback_html = write_feedback(task, graded.checks)
     if graded.notebook_run != "ran":
         graded.problems.append(f"the notebook run {graded.notebook_run}")
     return graded

@@ -47,6 +47,11 @@ KEEP = (
     "LANG",
     "LC_ALL",
 )
+# Set for the kernel, so that no library writes the grader's paths into the notebook:
+# joblib (imported by scikit-learn) cannot make semaphores in the sandbox, and warns so,
+# naming its own file in the course's environment, before it works serially; told to
+# work serially, it says nothing.
+QUIET = {"JOBLIB_MULTIPROCESSING": "0"}
 # Where the limits for the kernel come from: JSON set by `course grade` for its workers.
 LIMITS_VARIABLE = "COURSE_SANDBOX_LIMITS"
 # The notebook's CPU time, generous: `course grade` also stops a notebook by the clock.
@@ -115,7 +120,7 @@ def policy(sockets, private):
 def environment(home):
     kept = {name: os.environ[name] for name in KEEP if name in os.environ}
     path = f"{Path(sys.executable).parent}:/usr/bin:/bin"
-    return {**kept, "PATH": path, "HOME": str(home), "TMPDIR": str(home)}
+    return {**kept, **QUIET, "PATH": path, "HOME": str(home), "TMPDIR": str(home)}
 
 
 def without_the_workers_streams():

@@ -48,3 +48,20 @@ steps.insert(steps.index(CheckCellMetadata), "autograder.sanitize.Neutralise")
 c.Autograde.autograde_preprocessors = steps
 c.HTMLExporter.preprocessors = ["autograder.sanitize.Neutralise"]
 c.HTMLExporter.filters = {"markdown2html": "autograder.sanitize.markdown_to_html"}
+
+# Feedback, from `course grade` and from the formgrader's "Generate Feedback" alike
+# (autograder/feedback.py): nbgrader's hidden tests cleared and a failed test's
+# traceback cut to its message, outputs neutralised, no path or library warning of this
+# machine, each graded function's trusted verdict from the re-check (stored in
+# verdicts/), and a page with its own offline MathJax and a Content-Security-Policy.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "autograder.feedback.HideTestInternals",
+    "autograder.sanitize.Neutralise",
+    "autograder.feedback.HideMachinePaths",
+    "autograder.feedback.TrustedVerdicts",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
+c.GenerateFeedback.exporter_class = "autograder.sanitize.FeedbackExporter"
+c.TrustedVerdicts.course_dir = str(HERE)

@@ -20,24 +20,27 @@ passes through here first:
   browser runs no script), HTML and markdown sanitised HTML. It runs when autograde
   writes the notebook and again whenever the formgrader or feedback renders one.
 - :class:`CappedExecute` bounds a notebook's total output while it runs.
-- :class:`FeedbackExporter` adds a Content-Security-Policy to the feedback page, in
-  case something were ever missed.
+- :class:`FeedbackExporter` renders the feedback page with the course's template
+  (:mod:`autograder.feedback`) and adds a Content-Security-Policy to it, in case
+  something were ever missed.
 """
 
 import base64
 import copy
 import hashlib
 import re
-from urllib.parse import urlsplit
+from pathlib import Path
 
 import nbformat
+import nbgrader
 import nh3
-from jinja2 import pass_context
+from jinja2 import FileSystemLoader, PrefixLoader, pass_context
 from nbconvert.exporters import HTMLExporter
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbconvert.preprocessors import Preprocessor
 from nbgrader.preprocessors import Execute
-from traitlets import Bool, Integer
+from traitlets import Bool, Integer, default
+from traitlets.config import Config
 
 # A notebook's outputs, all cells and MIME types together. The five lessons' solutions
 # produce 0.54 MB at most (see SECURITY.md); 2 MB leaves room for a student's own plots.
@@ -291,15 +294,42 @@ def shorten(content):
 # -- the feedback page's Content-Security-Policy -----------------------------------------
 
 SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
+NBGRADER_TEMPLATES = (
+    Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"
+)
 
 
 class FeedbackExporter(HTMLExporter):
-    """The feedback HTML, with a Content-Security-Policy: the template's own scripts only.
+    """The feedback HTML: the course's template, with a Content-Security-Policy.
 
-    Defence in depth behind :class:`Neutralise`: the page may run its MathJax and the
-    inline scripts the template itself writes (found by rendering an empty notebook),
-    load images only inline, and connect nowhere.
+    Its template is always the course's (:mod:`autograder.feedback`), whatever the
+    ``HTMLExporter`` configuration nbgrader sets: it extends nbgrader's feedback
+    template (reached as ``nbgrader/feedback/index.html.j2``) and inlines an offline
+    MathJax. The policy is defence in depth behind :class:`Neutralise`: the page may
+    run the inline scripts its template writes (found by rendering an empty notebook,
+    and allowed by hash), load images and fonts only inline, and connect nowhere.
     """
+
+    def __init__(self, config=None, **kw):
+        from .feedback import TEMPLATE, TEMPLATES
+
+        forced = Config()
+        forced.FeedbackExporter.template_name = TEMPLATE
+        forced.FeedbackExporter.extra_template_basedirs = [str(TEMPLATES), str(NBGRADER_TEMPLATES)]
+        config = copy.deepcopy(config) if config is not None else Config()
+        config.merge(forced)
+        super().__init__(config=config, **kw)
+
+    @default("extra_loaders")
+    def _nbgrader_templates(self):
+        return [PrefixLoader({"nbgrader": FileSystemLoader(str(NBGRADER_TEMPLATES))})]
+
+    def _create_environment(self):
+        from .feedback import offline_mathjax
+
+        environment = super()._create_environment()
+        environment.globals["offline_mathjax"] = offline_mathjax
+        return environment
 
     def from_notebook_node(self, nb, resources=None, **kw):
         html, resources = super().from_notebook_node(nb, resources, **kw)
@@ -309,15 +339,12 @@ class FeedbackExporter(HTMLExporter):
         return html.replace("<head>", f"<head>\n{meta}", 1), resources
 
     def policy(self, template_html):
-        parts = urlsplit(self.mathjax_url or "")
-        origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
         hashes = " ".join(
             f"'sha256-{base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()}'"
             for body in SCRIPT.findall(template_html)
             if body.strip()
         )
         return (
-            f"default-src 'none'; script-src {origin} {hashes}; "
-            f"style-src 'unsafe-inline' {origin}; font-src {origin} data:; img-src data:; "
-            "base-uri 'none'; form-action 'none'"
+            f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; "
+            "font-src data:; img-src data:; base-uri 'none'; form-action 'none'"
         )

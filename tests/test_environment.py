@@ -37,6 +37,6 @@ def test_the_kernel_keeps_only_what_it_needs(monkeypatch, tmp_path):
     for name, value in SECRETS.items():
         monkeypatch.setenv(name, value)
     env = kernel.environment(tmp_path)
-    assert set(env) <= {*kernel.KEEP, "PATH", "HOME", "TMPDIR"}
+    assert set(env) <= {*kernel.KEEP, *kernel.QUIET, "PATH", "HOME", "TMPDIR"}
     assert not set(SECRETS.values()) & set(env.values())
     assert env["HOME"] == env["TMPDIR"] == str(tmp_path)

@@ -152,8 +152,8 @@ def browser():
 class Visit:
     """One page in a fresh browser context, every request it made recorded.
 
-    Requests that would leave the machine (nbconvert's MathJax from a CDN) are aborted:
-    the test is offline, and the maths must be there as text even so.
+    Requests that would leave the machine (the formgrader's MathJax from a CDN) are
+    aborted: the test is offline, and the maths must be there even so.
     """
 
     def __init__(self, chromium, url, token=None):
@@ -216,6 +216,17 @@ def pages(out, formgrader, student):
     ]
 
 
+def maths_shown(visit, name):
+    """The lesson's maths is there: as TeX in the formgrader (its MathJax comes from a CDN,
+    which the test cuts off), typeset by the page's own inlined MathJax in the feedback."""
+    if name != "feedback":
+        return MATHS in visit.text()
+    visit.page.wait_for_function(
+        "() => document.querySelectorAll('mjx-container svg').length > 0", timeout=LOADING
+    )
+    return True
+
+
 def assert_inert(visit, where):
     assert not visit.script_ran(), f"a script of the submission ran in {where}"
     assert visit.payload_requests() == [], f"the payload reached the Jupyter API from {where}"
@@ -230,7 +241,7 @@ def test_no_script_of_a_hostile_submission_runs_in_any_page(out, formgrader, bro
             assert_inert(visit, f"{name} of {student}")
             if name == "submissions":  # the list of notebooks shows no notebook content
                 continue
-            assert MATHS in visit.text(), f"the maths is missing in {name} of {student}"
+            assert maths_shown(visit, name), f"the maths is missing in {name} of {student}"
             if student != "display-flood":  # there, the plots come after the cap: notes instead
                 assert visit.images_loaded() > 0, f"no plot rendered in {name} of {student}"
         finally:
@@ -301,6 +312,6 @@ def test_the_feedback_policy_blocks_a_script_the_sanitiser_would_have_missed(
     visit = Visit(browser, planted.as_uri())
     try:
         assert_inert(visit, "a feedback page with a script planted after sanitising")
-        assert MATHS in visit.text() and visit.images_loaded() > 0
+        assert maths_shown(visit, "feedback") and visit.images_loaded() > 0
     finally:
         visit.context.close()
