@@ -17,7 +17,6 @@ whether two values are exactly, nearly or not equal.
 
 import argparse
 import importlib
-import json
 import signal
 import traceback
 from contextlib import contextmanager
@@ -56,10 +55,8 @@ def time_limit(seconds):
 
 @cache
 def compiled():
-    """The compiled public cases: {"lessons": [...], "functions": {name: Spec}}."""
-    data = json.loads(judge.CASES.read_text())
-    specs = {name: judge.spec_from_json(name, spec) for name, spec in data["functions"].items()}
-    return data["lessons"], specs
+    """The compiled public cases beside the judge: (the lessons, {name: Spec}), read once."""
+    return judge.load_cases()
 
 
 def module_of(name):

@@ -264,9 +264,10 @@ def spec_from_json(name, data):
 
 
 def load_cases(path=CASES):
-    """{function name: Spec} from a compiled cases file, in lesson order."""
+    """(the lessons, {function name: Spec}) from a compiled cases file, in lesson order."""
     data = json.loads(Path(path).read_text())
-    return {name: spec_from_json(name, spec) for name, spec in data["functions"].items()}
+    specs = {name: spec_from_json(name, spec) for name, spec in data["functions"].items()}
+    return data["lessons"], specs
 
 
 # -- the verdict -------------------------------------------------------------------------
