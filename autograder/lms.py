@@ -115,10 +115,11 @@ def canvas_files(entries):
     return {key: sorted(uploads, key=upload_order) for key, uploads in found.items()}
 
 
-def gather_canvas(uploads, folder):
+def gather_canvas(uploads, folder, limit):
     """One student's Canvas uploads as one entry: the zip if that is all, else a folder.
 
-    Where a file was uploaded again, the latest upload is the one kept.
+    Where a file was uploaded again, the latest upload is the one kept. A file over
+    `limit` bytes is refused before it is copied (ValueError).
     """
     if len(uploads) == 1 and uploads[0][1].lower().endswith(".zip"):
         return uploads[0][0]
@@ -127,5 +128,5 @@ def gather_canvas(uploads, folder):
     for name, entry in latest.items():
         into = folder / "helpers" if name.endswith(".py") else folder
         into.mkdir(parents=True, exist_ok=True)
-        files.copy_regular(entry, into / name)  # never through a link
+        files.copy_regular(entry, into / name, limit)  # never through a link
     return folder

@@ -319,7 +319,10 @@ def canvas_student(lms_id, name, uploads, roster, unpack_dir):
     student = roster.student(lms_id, name)
     shown = describe(uploads[0][0].name)
     check_student_id(student, f"the roster's id for {shown} is no student id")
-    return student, lms.gather_canvas(uploads, unpack_dir / "canvas" / student)
+    # Gathered by LMS id (digits), not student id: two LMS entries that a roster maps to
+    # one student are refused as duplicates without one overwriting the other's folder.
+    gathered = lms.gather_canvas(uploads, unpack_dir / "canvas" / lms_id, MAX_UNPACKED)
+    return student, gathered
 
 
 def lms_student(entry, roster):

@@ -201,3 +201,20 @@ def test_a_re_grade_keeps_the_hand_grade_and_shows_it_in_the_feedback(inbox, tmp
     feedback = (out / "feedback" / "ada" / "lesson-01.html").read_text()
     assert comment in feedback
     assert f"{after:g} / " in feedback or f"{after} / " in feedback, "the total with the hand grade"
+
+
+def test_two_canvas_students_mapped_to_one_id_are_refused_without_mixing_files(inbox, tmp_path):
+    rows = [
+        {"student_id": "s1001", "lms_id": "4242", "name": ""},
+        {"student_id": "s1001", "lms_id": "4343", "name": ""},  # the roster's mistake
+    ]
+    canvas_uploads(inbox, "lovelaceada", 4242, 901, files={"logits.py": "# ada's\n"})
+    canvas_uploads(inbox, "byronada", 4343, 902, files={"logits.py": "# someone else's\n"})
+    roster = lms.read_roster(write_roster(tmp_path / "roster.csv", rows))
+    works, problems = discover(inbox, tmp_path / "unpacked", roster=roster)
+    assert {work.student for work in works} == {"s1001"}
+    assert len(problems) == 1 and "both claim it" in problems[0].message
+    kept = {(work.helpers / "logits.py").read_text() for work in works if work.helpers}
+    # The first in the download's order is kept, with its own file: the refused one's
+    # gathering did not land on top of it.
+    assert kept == {"# someone else's\n"}
