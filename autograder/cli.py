@@ -244,23 +244,23 @@ def main(argv=None):
 def run(args, rest):
     # Import per command: `course check` must start fast, without nbgrader's imports.
     if args.command == "build":
-        from . import build
+        from autograder.authoring import build
 
         if args.check:
             return 1 if build.check() else 0
         return build.build(force=args.force)
     if args.command == "check":
-        from . import selfcheck
+        from autograder.student import selfcheck
 
         return selfcheck.main(args.names, args.lesson, args.reference)
     if args.command == "release":
-        from . import release
+        from autograder.authoring import release
 
         return release.release(args.course_dir, args.earlier)
     if args.command == "grade":
-        from . import grading
+        from autograder.grading import batch
 
-        return grading.grade(
+        return batch.grade(
             args.submissions,
             args.out,
             lessons=args.lessons,
@@ -276,22 +276,22 @@ def run(args, rest):
             cluster=args.cluster,
         )
     if args.command == "export":
-        from . import export
+        from autograder.grading import export
 
         return export.export(args.out, args.format, args.to)
     if args.command == "feedback-zips":
-        from . import feedback
+        from autograder.grading import feedback
 
         return feedback.main(args.out, args.to)
     if args.command == "book":
-        from . import book
+        from autograder.authoring import book
 
         return book.book(args.out)
     if args.command == "demo":
-        from . import demo
+        from autograder.grading import demo
 
         return demo.main(args.out)
-    from . import lab
+    from autograder.student import lab
 
     return lab.main(rest, course_dir=args.course_dir)
 

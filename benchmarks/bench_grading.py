@@ -32,9 +32,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder import demo, grading, release, trusted
+from autograder.authoring import release
+from autograder.grading import batch, demo
+from autograder.grading.submissions import discover
 from autograder.lessons import LESSONS
-from autograder.submissions import discover
+from autograder.sandbox import trusted
 
 BIN = Path(sys.executable).parent
 
@@ -57,7 +59,7 @@ def plain_course(folder, size):
     works, problems = discover(folder / "class", folder / "unpacked")
     assert not problems, problems
     for work in works:
-        grading.stage(work, course)
+        batch.stage(work, course)
     return course
 
 

@@ -5,7 +5,7 @@ Two numbers, each the median of several repeats:
 * the whole re-check of every lesson's functions, one lesson after another (the zygote
   started beforehand), wall-clock: what ``course grade`` pays per submission;
 * the parent's reading of every record and array of one child run over all the functions
-  (:func:`autograder.trusted.read_record`: the regular-file checks, the size caps, the
+  (:func:`autograder.sandbox.trusted.read_record`: the regular-file checks, the size caps, the
   JSON schema, the ``.npy`` headers), per record: what the safe reader costs.
 
 Run (under a minute)::
@@ -17,8 +17,8 @@ import argparse
 import statistics
 import time
 
-from autograder import sandbox, trusted
 from autograder.lessons import LESSONS, ROOT
+from autograder.sandbox import jail, trusted
 
 REFERENCE = ROOT / "solutions" / "helpers"
 
@@ -46,7 +46,7 @@ def main():
     whole = statistics.median(whole_recheck() for _ in range(args.repeat))
     calls = trusted.plan([name for lesson in LESSONS for name in lesson.functions], seed=0)
     with trusted.job_folder() as folder:
-        trusted.prepare(folder, REFERENCE, calls, sandbox.LIMITS)
+        trusted.prepare(folder, REFERENCE, calls, jail.LIMITS)
         trusted.run_child(folder, time.monotonic() + 300)
         reading = statistics.median(read_every_record(folder, calls) for _ in range(args.repeat))
     print(f"re-check of all {len(LESSONS)} lessons: {whole:.2f} s (median of {args.repeat})")

@@ -18,7 +18,7 @@ import time
 import nbformat
 from nbclient import NotebookClient
 
-from autograder import sanitize
+from autograder.grading import sanitize
 from autograder.lessons import LESSONS, ROOT
 
 REPEATS = 10

@@ -20,8 +20,8 @@ import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.demo import reference_helpers, working_copy, zip_folder
-from autograder.submissions import rejected_label
+from autograder.grading.demo import reference_helpers, working_copy, zip_folder
+from autograder.grading.submissions import rejected_label
 
 CANARY = "canary"  # an honest student graded first; no attack may change anything of theirs
 LESSON = "02-sigmoid-vs-softmax"
@@ -371,7 +371,7 @@ CASES = [
         "import-autograder",
         "softmax asks the grader's catalogue and hidden tests for the answer",
         with_softmax(
-            "    import autograder.hidden\n    import solutions.helpers\n"
+            "    import autograder.checks.hidden\n    import solutions.helpers\n"
             "    return solutions.helpers.softmax(z, axis)\n"
         ),
         {"softmax": "error"},
@@ -384,7 +384,7 @@ CASES = [
     ),
     Case(
         "read-hidden-tests",
-        "softmax reads the hidden tests (autograder/hidden.py) from disk",
+        "softmax reads the hidden tests (autograder/checks/hidden.py) from disk",
         cheat_if("find('hidden.py')"),
         {"softmax": "failed"},
     ),

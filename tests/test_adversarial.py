@@ -31,8 +31,9 @@ import pytest
 from adversarial import CANARY, CASES, FUNCTIONS
 from nbgrader.api import Gradebook
 
-from autograder import gradebook, grading, report, sandbox
+from autograder.grading import batch, gradebook, report
 from autograder.lessons import LESSONS, ROOT
+from autograder.sandbox import jail
 
 pytestmark = [pytest.mark.slow, pytest.mark.nbgrader, pytest.mark.sandbox]
 
@@ -114,7 +115,7 @@ def sandbox_processes(out):
 
     Other grading runs on the machine have sandbox users of their own workers.
     """
-    users = {sandbox.sandbox_user(int(db.stem)) for db in (out / "course" / "workers").glob("*.db")}
+    users = {jail.sandbox_user(int(db.stem)) for db in (out / "course" / "workers").glob("*.db")}
     return [
         p.info
         for p in psutil.process_iter(["pid", "uids", "cmdline"])
@@ -139,13 +140,13 @@ def corpus(tmp_path_factory):
         patch.setenv("TMPDIR", str(temp))
         patch.setattr(tempfile, "tempdir", str(temp))
         try:
-            assert grading.grade(submissions, out, students=[CANARY], **options) == 0
+            assert batch.grade(submissions, out, students=[CANARY], **options) == 0
             before = protected(submissions, out, bait)
             hostile = [case.student for case in CASES]
-            assert grading.grade(submissions, out, students=hostile, **options) == 0
+            assert batch.grade(submissions, out, students=hostile, **options) == 0
             # A later run on the same OUT reads back what the batch wrote.
             rerun = [adversarial.RERUN]
-            assert grading.grade(submissions, out, students=rerun, **options) == 0
+            assert batch.grade(submissions, out, students=rerun, **options) == 0
         finally:
             adversarial.unmake(submissions)  # the deep folder, which holds no file to compare
     return submissions, out, before, bait, sorted(temp.iterdir())
@@ -163,8 +164,8 @@ def test_the_corpus_covers_the_threats():
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the full sandbox is Linux's")
 def test_the_sandbox_is_active_on_linux():
-    expected = [] if os.geteuid() == 0 else [sandbox.USER]
-    assert sandbox.missing_protections() == expected
+    expected = [] if os.geteuid() == 0 else [jail.USER]
+    assert jail.missing_protections() == expected
 
 
 @pytest.mark.parametrize("case", GRADED, ids=lambda case: case.name)

@@ -23,7 +23,7 @@ from chromium import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
-from autograder import book
+from autograder.authoring import book
 from autograder.cli import main
 from autograder.lessons import LESSONS, ROOT
 

@@ -7,10 +7,10 @@ import nbformat
 import pytest
 from nbgrader import utils as nbgrader_utils
 
-from autograder import build
-from autograder.catalogue import CATALOGUE
+from autograder.authoring import build
+from autograder.authoring.release import solution_lines
+from autograder.checks.catalogue import CATALOGUE
 from autograder.lessons import ROOT
-from autograder.release import solution_lines
 
 
 @pytest.fixture

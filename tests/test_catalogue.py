@@ -13,7 +13,7 @@ import re
 import numpy as np
 import pytest
 
-from autograder.catalogue import CATALOGUE
+from autograder.checks.catalogue import CATALOGUE
 from autograder.lessons import ROOT
 
 # Bullets no case can test, each with the reason. Hint bullets are skipped everywhere:
@@ -87,7 +87,7 @@ def test_every_bullet_is_tested(name):
             continue
         assert any(phrase in bullet for phrase in quoted), (
             f"{name}: no public case tests the bullet {bullet!r}; add a case with spec='...' "
-            "quoting it in autograder/catalogue.py"
+            "quoting it in autograder/checks/catalogue.py"
         )
 
 

@@ -24,9 +24,9 @@ import psutil
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import cluster, demo, gradebook, grading
+from autograder.authoring.release import ASSIGNMENT
+from autograder.grading import batch, cluster, demo, gradebook
 from autograder.lessons import LESSONS, ROOT
-from autograder.release import ASSIGNMENT
 
 pytestmark = [pytest.mark.slow, pytest.mark.nbgrader, pytest.mark.sandbox]
 
@@ -108,7 +108,7 @@ def grading_a_notebook(worker):
     """Whether `worker` is mid-task: a notebook kernel of its own is running."""
     with suppress(psutil.Error):
         for process in worker.children(recursive=True):
-            if "autograder.kernel" in " ".join(process.cmdline()):
+            if "autograder.sandbox.kernel" in " ".join(process.cmdline()):
                 return True
     return False
 
@@ -288,7 +288,7 @@ def test_a_task_that_fails_on_every_try_is_that_submission_s_error_row(
     address, _, _ = dask_cluster
     local, *_ = graded
     monkeypatch.setattr(cluster.gradebook, "fingerprint", lambda *_: "another version")
-    task = grading.Task("ada", 1, "ada")
+    task = batch.Task("ada", 1, "ada")
     done = []
     cluster.run([task], address, local / "course", SEED, 30, {}, done.append, say=lambda *_: None)
     [row] = done
@@ -307,14 +307,14 @@ def staged(folder, helpers):
 
 
 def job_of(files):
-    return cluster.Job(grading.Task("ada", 1, "ada"), files, "run", SEED, "source", 30, ())
+    return cluster.Job(batch.Task("ada", 1, "ada"), files, "run", SEED, "source", 30, ())
 
 
 def test_a_job_carries_the_staged_files_and_a_worker_lays_them_out_as_they_were(tmp_path):
     course = tmp_path / "course"
     helpers = {"__init__.py": "", "logits.py": "def logit(p):\n    return p\n"}
     staged(course / "submitted" / "ada" / "lesson-01", helpers)
-    job = job_of(cluster.staged_files(course, grading.Task("ada", 1, "ada")))
+    job = job_of(cluster.staged_files(course, batch.Task("ada", 1, "ada")))
     assert [name for name, _ in job.files] == [
         "01-logits.ipynb",
         "timestamp.txt",

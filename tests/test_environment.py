@@ -7,7 +7,7 @@ and the nbgrader kernel each start from a short list of their own.
 
 import pytest
 
-from autograder import kernel, trusted
+from autograder.sandbox import kernel, trusted
 
 pytestmark = [pytest.mark.slow, pytest.mark.sandbox]
 

@@ -4,7 +4,8 @@ import csv
 
 import pytest
 
-from autograder import cli, export
+from autograder import cli
+from autograder.grading import export
 from autograder.lessons import LESSONS
 
 # Two students: amy graded on lessons 1 and 2 (lesson 2 waiting for a hand grade), bob

@@ -18,10 +18,11 @@ import nbformat
 import pytest
 from chromium import CHROMIUM, CHROMIUM_ARGS, needs_chromium
 
-from autograder import cli, feedback, grading
-from autograder.demo import NAIVE_SOFTMAX, reference_helpers, working_copy
+from autograder import cli
+from autograder.authoring.release import nbgrader
+from autograder.grading import batch, feedback
+from autograder.grading.demo import NAIVE_SOFTMAX, reference_helpers, working_copy
 from autograder.lessons import LESSONS, ROOT
-from autograder.release import nbgrader
 
 pytestmark = [pytest.mark.slow, pytest.mark.nbgrader, pytest.mark.browser]
 
@@ -71,7 +72,7 @@ def test_library_warnings_go_and_the_students_own_stay_shortened():
 
 
 def test_a_verdict_is_shown_as_inert_text(tmp_path):
-    from autograder.report import Check
+    from autograder.grading.report import Check
 
     message = f"raised ValueError: <img src=x onerror=alert(1)> at {FOLDER}/helpers/x.py"
     rows = [Check("dan", "lesson-02", "softmax", 0.0, 2.0, "failed", message)]
@@ -97,7 +98,7 @@ def out(tmp_path_factory):
     working_copy(submissions / "ada", reference_helpers(), skip={1, 3, 4, 5})
     naive = reference_helpers({"sigmoid_softmax.py": [("softmax", NAIVE_SOFTMAX)]})
     working_copy(submissions / "dan", naive, skip={1, 3, 4, 5})
-    assert grading.grade(submissions, out, lessons=[2], say=lambda *args: None) == 0
+    assert batch.grade(submissions, out, lessons=[2], say=lambda *args: None) == 0
     return out
 
 

@@ -1,10 +1,10 @@
-"""Copying what the student side wrote (autograder/files.py): regular files only, no links."""
+"""Copying what the student side wrote (sandbox/files.py): regular files only, no links."""
 
 import os
 
 import pytest
 
-from autograder import files
+from autograder.sandbox import files
 
 
 @pytest.fixture

@@ -15,10 +15,11 @@ import zipfile
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import cli, demo, gradebook, grading
+from autograder import cli
+from autograder.authoring.release import ASSIGNMENT
+from autograder.grading import batch, demo, gradebook
+from autograder.grading.submissions import discover, rejected_label
 from autograder.lessons import LESSONS
-from autograder.release import ASSIGNMENT
-from autograder.submissions import discover, rejected_label
 
 pytestmark = [pytest.mark.slow, pytest.mark.nbgrader, pytest.mark.sandbox]
 
@@ -169,7 +170,7 @@ def test_the_code_graded_is_the_students_own(graded):
     classroom, out = graded
     rows = {(r["student_id"], r["lesson"]): r for r in read(out / "submissions.csv")}
     ran = out / "course" / "autograded" / "chloe" / "lesson-04" / "helpers"
-    assert grading.sha256_of(ran) == rows["chloe", "lesson-04"]["helpers_sha256"]
+    assert batch.sha256_of(ran) == rows["chloe", "lesson-04"]["helpers_sha256"]
     assert "rel_entr(q, p)" in (ran / "divergences.py").read_text()
     own = classroom / "chloe" / "helpers" / "divergences.py"
     assert (ran / "divergences.py").read_bytes() == own.read_bytes()
@@ -216,7 +217,7 @@ def test_regrading_one_student_leaves_everyone_else_untouched(graded, tmp_path):
     student = tmp_path / "class" / "chloe"
     shutil.copytree(classroom / "chloe", student)
     (student / "helpers" / "divergences.py").write_text(fixed)
-    grading.grade(
+    batch.grade(
         tmp_path / "class", copy, lessons=[4], students=["chloe"], workers=1, say=lambda *a: None
     )
     for name, rows in before.items():
@@ -236,7 +237,7 @@ def test_regrading_the_same_input_is_idempotent(graded, tmp_path):
     classroom, out = graded
     copy = tmp_path / "out"
     shutil.copytree(out, copy, symlinks=True)
-    grading.grade(classroom, copy, lessons=[1], students=["ada"], workers=1, say=lambda *a: None)
+    batch.grade(classroom, copy, lessons=[1], students=["ada"], workers=1, say=lambda *a: None)
     for name in ("grades.csv", "checks.csv", "submissions.csv", "run.json"):
         assert (copy / name).read_text() == (out / name).read_text(), name
 
@@ -255,7 +256,7 @@ def test_malformed_entries_are_recorded_and_skipped(graded, tmp_path):
         zipped.writestr("../../outside.txt", "zip slip")
     shutil.copytree(classroom / "ivy", inbox / "ivy")
     out = tmp_path / "out"
-    assert grading.grade(inbox, out, lessons=[1], workers=1, say=lambda *a: None) == 0
+    assert batch.grade(inbox, out, lessons=[1], workers=1, say=lambda *a: None) == 0
     problems = {
         (r["student_id"], r["lesson"]): r["problems"] for r in read(out / "submissions.csv")
     }
@@ -304,7 +305,7 @@ POSTGRES = os.environ.get("COURSE_TEST_POSTGRES_URL")
 def test_the_gradebook_can_be_postgresql(graded, tmp_path):
     classroom, _ = graded
     out = tmp_path / "out"
-    grading.grade(
+    batch.grade(
         classroom,
         out,
         lessons=[4],
@@ -325,12 +326,12 @@ def test_the_gradebook_can_be_postgresql(graded, tmp_path):
 
 def test_a_lesson_far_slower_than_the_reference_is_flagged(monkeypatch):
     """The rule alone, on measured times: the corpus's slow-but-correct case runs it for real."""
-    monkeypatch.setitem(grading.WORKER, "notebook_timeout", 300)
-    monkeypatch.setitem(grading.WORKER, "reference_seconds", {2: 0.1})
-    task = grading.Task("learner", 2, "learner")
-    assert grading.slowness(task, 1.0, "ran", 12.0) == []  # honest, on a loaded machine
-    slow = grading.slowness(task, 50.0, "ran", 290.0)  # every function just under its limit
+    monkeypatch.setitem(batch.WORKER, "notebook_timeout", 300)
+    monkeypatch.setitem(batch.WORKER, "reference_seconds", {2: 0.1})
+    task = batch.Task("learner", 2, "learner")
+    assert batch.slowness(task, 1.0, "ran", 12.0) == []  # honest, on a loaded machine
+    slow = batch.slowness(task, 50.0, "ran", 290.0)  # every function just under its limit
     assert [problem.split(":")[0] for problem in slow] == ["slow", "slow"]
     assert "50 s" in slow[0] and "0.1 s" in slow[0] and "290 s of its 300 s" in slow[1]
     # A notebook the watchdog stopped is recorded as such, not as slow.
-    assert grading.slowness(task, 1.0, "stopped after 300 s", 300.0) == []
+    assert batch.slowness(task, 1.0, "stopped after 300 s", 300.0) == []

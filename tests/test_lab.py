@@ -25,8 +25,8 @@ import websocket
 from chromium import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium
 from playwright.sync_api import sync_playwright
 
-from autograder import lab
 from autograder.lessons import LESSONS, ROOT
+from autograder.student import lab
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

@@ -16,7 +16,7 @@ import pytest
 from nbclient import NotebookClient
 from nbgrader.validator import Validator
 
-from autograder.catalogue import CATALOGUE
+from autograder.checks.catalogue import CATALOGUE
 from autograder.lessons import LESSONS, ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.nbgrader]

@@ -14,10 +14,10 @@ from datetime import datetime
 
 import pytest
 
-from autograder import gradebook, grading, lms
-from autograder.demo import reference_helpers, working_copy
+from autograder.grading import batch, gradebook, lms
+from autograder.grading.demo import reference_helpers, working_copy
+from autograder.grading.submissions import discover
 from autograder.lessons import LESSONS, ROOT
-from autograder.submissions import discover
 
 pytestmark = [pytest.mark.slow, pytest.mark.nbgrader]
 
@@ -159,7 +159,7 @@ def test_moodle_and_canvas_downloads_are_graded_through_a_roster_with_due_dates(
     due = {1: datetime(2026, 12, 1, 12, 0)}
     quiet = lambda *args: None  # noqa: E731
     options = {"roster": roster, "due": due, "late_policy": "zero", "say": quiet}
-    assert grading.grade(inbox, out, lessons=[1], **options) == 0
+    assert batch.grade(inbox, out, lessons=[1], **options) == 0
     checks = {(r["student_id"], r["function"]): r["status"] for r in read(out / "checks.csv")}
     assert {student for student, _ in checks} == {"s1001", "s1002"}
     assert checks["s1001", "hardmax"] == "passed"
@@ -187,7 +187,7 @@ def test_a_re_grade_keeps_the_hand_grade_and_shows_it_in_the_feedback(inbox, tmp
     working_copy(inbox / "ada", reference_helpers(), skip={2, 3, 4, 5})
     out = tmp_path / "out"
     quiet = lambda *args: None  # noqa: E731
-    assert grading.grade(inbox, out, lessons=[1], say=quiet) == 0
+    assert batch.grade(inbox, out, lessons=[1], say=quiet) == 0
     answer, comment = "logit-is-not-a-probability", "Clear, and the even odds are right."
     with gradebook.open_gradebook(gradebook.sqlite_url(out / "gradebook.db")) as gb:
         notebook = gradebook.submitted_notebook(gb, LESSON, "ada")
@@ -195,7 +195,7 @@ def test_a_re_grade_keeps_the_hand_grade_and_shows_it_in_the_feedback(inbox, tmp
         next(c for c in notebook.comments if c.name == answer).manual_comment = comment
         gb.db.commit()
     before = {r["student_id"]: float(r["score"]) for r in read(out / "grades.csv")}["ada"]
-    assert grading.grade(inbox, out, lessons=[1], say=quiet) == 0
+    assert batch.grade(inbox, out, lessons=[1], say=quiet) == 0
     after = {r["student_id"]: float(r["score"]) for r in read(out / "grades.csv")}["ada"]
     assert after == before + 1.5
     feedback = (out / "feedback" / "ada" / "lesson-01.html").read_text()

@@ -15,8 +15,8 @@ import textwrap
 import pytest
 from mistakes import MISTAKES, lesson_of, module_source
 
-from autograder import grading
-from autograder.demo import reference_helpers, working_copy
+from autograder.grading import batch
+from autograder.grading.demo import reference_helpers, working_copy
 from autograder.lessons import LESSONS
 from solutions import helpers as reference
 
@@ -46,7 +46,7 @@ def independent(one, other):
     return a != b and a not in uses(b) and b not in uses(a)
 
 
-def batch(found, lesson, number):
+def batch_of(found, lesson, number):
     """The mistakes already in submission `number` of `lesson`."""
     return found.get((lesson.number, number), (lesson, []))[1]
 
@@ -58,10 +58,10 @@ def batches():
     for wrong in MISTAKES:
         lesson = lesson_of(wrong.function)
         number = 0
-        while not all(independent(wrong, m) for m in batch(found, lesson, number)):
+        while not all(independent(wrong, m) for m in batch_of(found, lesson, number)):
             number += 1
         found.setdefault((lesson.number, number), (lesson, []))[1].append(wrong)
-    return {f"mistakes-{n}-{k}": batch for (n, k), batch in sorted(found.items())}
+    return {f"mistakes-{n}-{k}": wrongs for (n, k), wrongs in sorted(found.items())}
 
 
 BATCHES = batches()
@@ -78,7 +78,7 @@ def graded(tmp_path_factory):
         working_copy(submissions / student, helpers, skip=others)  # graded on its lesson only
     lessons = sorted({lesson.number for lesson, _ in BATCHES.values()})
     quiet = lambda *args: None  # noqa: E731
-    assert grading.grade(submissions, out, lessons=lessons, say=quiet) == 0
+    assert batch.grade(submissions, out, lessons=lessons, say=quiet) == 0
     with (out / "checks.csv").open(newline="") as f:
         return {
             (row["student_id"], row["function"]): row

@@ -16,7 +16,7 @@ import pytest
 from autograder.lessons import ROOT
 
 HELPERS = ROOT / "solutions" / "helpers"
-FRONT_PAGE = ROOT / "autograder" / "book" / "index.md"
+FRONT_PAGE = ROOT / "autograder" / "authoring" / "book" / "index.md"
 LESSON_1 = ROOT / "solutions" / "01-logits.ipynb"
 MODULES = [
     "logits",

@@ -30,8 +30,8 @@ from playwright.sync_api import sync_playwright
 from test_book import CHROMIUM, CHROMIUM_ARGS, needs_chromium
 from test_lab import free_port
 
-from autograder import gradebook, grading, sanitize
-from autograder.demo import reference_helpers, working_copy
+from autograder.grading import batch, gradebook, sanitize
+from autograder.grading.demo import reference_helpers, working_copy
 from autograder.lessons import ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.nbgrader, pytest.mark.browser]
@@ -52,7 +52,7 @@ def out(tmp_path_factory):
         case.build(submissions / case.name)
     # nbgrader's own cell timeout: these notebooks must run to the end, plots and all.
     options = {"lessons": [2], "say": lambda *args: None}
-    assert grading.grade(submissions, out, students=[CANARY, *HOSTILE], **options) == 0
+    assert batch.grade(submissions, out, students=[CANARY, *HOSTILE], **options) == 0
     return out
 
 

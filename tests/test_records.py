@@ -19,9 +19,10 @@ import numpy as np
 import pytest
 from adversarial import FUNCTIONS, PLANTS
 
-from autograder import child, report, trusted
-from autograder.child import Unreadable
-from autograder.demo import reference_helpers, working_copy
+from autograder.grading import report
+from autograder.grading.demo import reference_helpers, working_copy
+from autograder.sandbox import child, trusted
+from autograder.sandbox.child import Unreadable
 from solutions import helpers as reference
 from solutions.helpers.checking import time_limit
 

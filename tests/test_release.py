@@ -7,7 +7,7 @@ import pytest
 from nbgrader.api import Gradebook
 from traitlets.config.loader import PyFileConfigLoader
 
-from autograder import release
+from autograder.authoring import release
 from autograder.lessons import LESSONS, ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.nbgrader]

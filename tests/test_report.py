@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograder import report
-from autograder.report import CHECKS, MAX_CELL, SUBMISSIONS, Scope, safe_cell
+from autograder.grading import report
+from autograder.grading.report import CHECKS, MAX_CELL, SUBMISSIONS, Scope, safe_cell
 
 # OWASP's list: a cell starting with one of these is a formula to a spreadsheet.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

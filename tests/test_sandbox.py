@@ -1,4 +1,4 @@
-"""The sandbox itself (autograder/sandbox.py): what a process inside it can and cannot do.
+"""The sandbox itself (autograder/sandbox/jail.py): what a process inside it can and cannot do.
 
 Each test forks, sandboxes the fork with a policy, looks around from inside and sends
 back what it saw. Root gets the full sandbox; an unprivileged user gets it through a
@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import sandbox
 from autograder.lessons import ROOT
+from autograder.sandbox import jail
 
 pytestmark = [pytest.mark.sandbox]
 
@@ -37,7 +37,7 @@ def inside(policy, look, before=None):
             os.close(read)
             if before:
                 before()
-            missing = sandbox.enter(policy)
+            missing = jail.enter(policy)
             os.write(write, json.dumps([missing, look()]).encode())
         except BaseException as exc:  # say why, for the assertion below
             os.write(write, json.dumps(["failed", repr(exc)]).encode())
@@ -71,12 +71,12 @@ def job():
 
 def policy(job, system=None):
     return {
-        "binds": (system or sandbox.system_binds()) + [[job, False], [job / "work", True]],
+        "binds": (system or jail.system_binds()) + [[job, False], [job / "work", True]],
         "scratch": job / "root",
         "workdir": job / "work",
-        "user": sandbox.sandbox_user(os.getpid()),
+        "user": jail.sandbox_user(os.getpid()),
         "owned": [job / "work"],
-        "limits": {**sandbox.LIMITS, "RLIMIT_NPROC": 16},
+        "limits": {**jail.LIMITS, "RLIMIT_NPROC": 16},
     }
 
 
@@ -133,7 +133,7 @@ def looks(job):
 def test_as_root_the_sandbox_is_complete(job):
     missing, seen = inside(policy(job), looks(job))
     assert missing == []
-    assert seen["uid"] == sandbox.sandbox_user(os.getpid())
+    assert seen["uid"] == jail.sandbox_user(os.getpid())
     assert seen["pid"] == 1  # PID 1 of its own namespace: its processes die with it
     assert "work" not in seen["root"] and "home" not in seen["root"]
     assert seen["repository"] is False
@@ -145,7 +145,7 @@ def test_as_root_the_sandbox_is_complete(job):
     assert seen["loopback"] == "ENETUNREACH"
     assert seen["umount"] == "EPERM"
     assert seen["nproc"] == 16
-    assert seen["address space"] == sandbox.LIMITS["RLIMIT_AS"]
+    assert seen["address space"] == jail.LIMITS["RLIMIT_AS"]
     assert not (job / "work" / "x").exists() or (job / "work" / "x").read_text() == "x"
 
 
@@ -153,14 +153,14 @@ def test_as_root_the_sandbox_is_complete(job):
 def test_an_unprivileged_grader_gets_namespaces_without_the_change_of_user(job):
     if os.geteuid() == 0:
         unprivileged = os.setuid
-        os.chown(job / "work", sandbox.NOBODY, sandbox.NOBODY)
-        system = [[path, False] for path in sandbox.SYSTEM]  # this Python may live in /root
+        os.chown(job / "work", jail.NOBODY, jail.NOBODY)
+        system = [[path, False] for path in jail.SYSTEM]  # this Python may live in /root
         missing, seen = inside(
-            policy(job, system), looks(job), before=lambda: unprivileged(sandbox.NOBODY)
+            policy(job, system), looks(job), before=lambda: unprivileged(jail.NOBODY)
         )
     else:
         missing, seen = inside(policy(job), looks(job))
-    assert missing == [sandbox.USER]
+    assert missing == [jail.USER]
     assert seen["repository"] is False
     assert seen["loopback"] == "ENETUNREACH"
     assert seen["write usr"] == "EROFS" and seen["write work"] == "ok"
@@ -174,16 +174,16 @@ def test_without_namespaces_the_missing_protections_are_named(job, monkeypatch):
     def look():
         return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
-    monkeypatch.setattr(sandbox, "unshare", refuse)
+    monkeypatch.setattr(jail, "unshare", refuse)
     missing, open_files = inside(policy(job), look)
-    expected = [sandbox.NETWORK, sandbox.FILES, sandbox.PROCESSES]
-    assert missing == (expected if os.geteuid() == 0 else [*expected, sandbox.USER])
-    assert open_files == sandbox.LIMITS["RLIMIT_NOFILE"]
+    expected = [jail.NETWORK, jail.FILES, jail.PROCESSES]
+    assert missing == (expected if os.geteuid() == 0 else [*expected, jail.USER])
+    assert open_files == jail.LIMITS["RLIMIT_NOFILE"]
 
 
 def test_binds_nested_in_another_are_dropped():
     binds = [["/usr", False], ["/usr/lib/python3", False], ["/usr/lib/x", True], ["/etc", False]]
-    assert sandbox.without_nested(binds) == [["/usr", False], ["/usr/lib/x", True], ["/etc", False]]
+    assert jail.without_nested(binds) == [["/usr", False], ["/usr/lib/x", True], ["/etc", False]]
 
 
 def moved(job):
@@ -207,7 +207,7 @@ def writes_into_work(job):
 @needs_linux
 def test_a_bind_can_show_a_private_copy_where_the_original_was(job):
     missing, seen = inside(moved(job), writes_into_work(job))
-    assert sandbox.FILES not in missing
+    assert jail.FILES not in missing
     assert seen == {"cwd": str(job / "work"), "read": "the copy"}
     assert (job / "copy" / "planted").exists() and not (job / "work" / "planted").exists()
     assert (job / "work" / "original.txt").read_text() == "the grader's"
@@ -221,7 +221,7 @@ def test_without_a_mount_namespace_the_private_copy_is_used_where_it_is(job, mon
         write("planted")
         return os.getcwd()
 
-    monkeypatch.setattr(sandbox, "unshare", refuse)
+    monkeypatch.setattr(jail, "unshare", refuse)
     _, cwd = inside(moved(job), look)
     assert cwd == str(job / "copy")
     assert (job / "copy" / "planted").exists() and not (job / "work" / "planted").exists()
@@ -244,6 +244,6 @@ def test_a_tree_of_any_depth_is_removed_without_following_links(tmp_path):
     os.mkfifo(tree / "pipe")
     (tree / "locked" / "inside").mkdir(parents=True)
     (tree / "locked").chmod(0)
-    sandbox.remove_tree(tree)
+    jail.remove_tree(tree)
     assert not tree.exists()
     assert (outside / "kept.txt").read_text() == "kept"

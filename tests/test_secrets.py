@@ -32,9 +32,11 @@ import numpy as np
 import pytest
 from secret_scan import Scan
 
-from autograder import grading, release, trusted
-from autograder.demo import working_copy
+from autograder.authoring import release
+from autograder.grading import batch
+from autograder.grading.demo import working_copy
 from autograder.lessons import LESSONS, ROOT
+from autograder.sandbox import trusted
 
 pytestmark = [pytest.mark.slow, pytest.mark.nbgrader, pytest.mark.sandbox]
 
@@ -147,7 +149,7 @@ import json
 import sys
 
 NEEDLES = {needles}
-for name in ("solutions", "autograder", "autograder.hidden"):
+for name in ("solutions", "autograder", "autograder.checks.hidden"):
     try:
         module = importlib.import_module(name)
         print("IMPORT", name, "imported", getattr(module, "__file__", None))
@@ -220,7 +222,7 @@ def kernel_search(tmp_path_factory):
     out = folder / "out"
     terminal = folder / "terminal"
     with streams_into(terminal):  # what the grader's terminal would show, workers included
-        status = grading.grade(
+        status = batch.grade(
             folder / "class",
             out,
             lessons=[LESSON.number],
@@ -274,7 +276,7 @@ def test_the_kernel_cannot_import_the_grader(kernel_search):
     assert [line.split()[:2] for line in imports] == [
         ["solutions", "failed"],
         ["autograder", "failed"],
-        ["autograder.hidden", "failed"],
+        ["autograder.checks.hidden", "failed"],
     ], imports
     assert json.loads(printed_lines(kernel_search, "LOADED")[0]) == []
 
@@ -320,7 +322,7 @@ def report(name):
         SEARCHED.add(name)
         FINISHED[0] = SEARCH.run({budget})
     imports = {{}}
-    for module in ("solutions", "autograder", "autograder.hidden"):
+    for module in ("solutions", "autograder", "autograder.checks.hidden"):
         try:
             importlib.import_module(module)
             imports[module] = "imported"

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import solutions.helpers as reference
-from autograder.catalogue import CATALOGUE
+from autograder.checks.catalogue import CATALOGUE
 from autograder.lessons import LESSONS, ROOT
 from solutions.helpers import checking
 

@@ -4,11 +4,11 @@ import csv
 
 import pytest
 
-from autograder import similarity
-from autograder.build import helper_stub
-from autograder.demo import reference_helpers
+from autograder.authoring.build import helper_stub
+from autograder.authoring.release import ASSIGNMENT
+from autograder.grading import similarity
+from autograder.grading.demo import reference_helpers
 from autograder.lessons import LESSONS, ROOT
-from autograder.release import ASSIGNMENT
 
 LESSON = LESSONS[3]  # KL divergence: kl_divergence, js_divergence, mutual_information
 MODULE = f"{LESSON.module}.py"

@@ -21,10 +21,10 @@ from adversarial import (
     zipped,
 )
 
-from autograder import report, submissions
-from autograder.demo import reference_helpers, working_copy
+from autograder.grading import report, submissions
+from autograder.grading.demo import reference_helpers, working_copy
+from autograder.grading.submissions import discover, rejected_label
 from autograder.lessons import LESSONS
-from autograder.submissions import discover, rejected_label
 
 HONEST = "honest"
 SPARSE_BEYOND_LIMIT = 2 * submissions.MAX_UNPACKED

@@ -21,7 +21,7 @@ passes through here first:
   writes the notebook and again whenever the formgrader or feedback renders one.
 - :class:`CappedExecute` bounds a notebook's total output while it runs.
 - :class:`FeedbackExporter` renders the feedback page with the course's template
-  (:mod:`autograder.feedback`) and adds a Content-Security-Policy to it, in case
+  (:mod:`autograder.grading.feedback`) and adds a Content-Security-Policy to it, in case
   something were ever missed.
 """
 
@@ -302,7 +302,7 @@ NBGRADER_TEMPLATES = (
 class FeedbackExporter(HTMLExporter):
     """The feedback HTML: the course's template, with a Content-Security-Policy.
 
-    Its template is always the course's (:mod:`autograder.feedback`), whatever the
+    Its template is always the course's (:mod:`autograder.grading.feedback`), whatever the
     ``HTMLExporter`` configuration nbgrader sets: it extends nbgrader's feedback
     template (reached as ``nbgrader/feedback/index.html.j2``) and inlines an offline
     MathJax. The policy is defence in depth behind :class:`Neutralise`: the page may
@@ -311,7 +311,7 @@ class FeedbackExporter(HTMLExporter):
     """
 
     def __init__(self, config=None, **kw):
-        from .feedback import TEMPLATE, TEMPLATES
+        from autograder.grading.feedback import TEMPLATE, TEMPLATES
 
         forced = Config()
         forced.FeedbackExporter.template_name = TEMPLATE
@@ -325,7 +325,7 @@ class FeedbackExporter(HTMLExporter):
         return [PrefixLoader({"nbgrader": FileSystemLoader(str(NBGRADER_TEMPLATES))})]
 
     def _create_environment(self):
-        from .feedback import offline_mathjax
+        from autograder.grading.feedback import offline_mathjax
 
         environment = super()._create_environment()
         environment.globals["offline_mathjax"] = offline_mathjax

@@ -25,7 +25,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from . import gradebook
+from autograder.grading import gradebook
 
 GRADES = ("student_id", "lesson", "score", "max_score", "needs_manual_grade")
 CHECKS = ("student_id", "lesson", "grade_id", "function", "score", "max_score", "status", "message")

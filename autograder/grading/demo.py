@@ -22,9 +22,9 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .build import helper_stub
-from .lessons import LESSONS, ROOT
-from .release import without_markers
+from autograder.authoring.build import helper_stub
+from autograder.authoring.release import without_markers
+from autograder.lessons import LESSONS, ROOT
 
 SWAPPED_KL = """\
     p, q = check_distribution(p, "p", axis), check_distribution(q, "q", axis)
@@ -106,7 +106,7 @@ def make_class(submissions):
 
 
 def main(out=None, say=print):
-    from .grading import grade
+    from autograder.grading.batch import grade
 
     folder = Path(out) if out else Path(tempfile.mkdtemp(prefix="course-demo-"))
     submissions, results = folder / "class", folder / "results"

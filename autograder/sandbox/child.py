@@ -299,7 +299,7 @@ def serve():
     """The zygote: NumPy and SciPy imported once, then one fork per folder read on stdin.
 
     It never imports a learner's code itself; each fork sandboxes itself and then does
-    (:mod:`autograder.sandbox`, linked into the zygote's only package directory as
+    (:mod:`autograder.sandbox.jail`, linked into the zygote's only package directory as
     ``course_sandbox``), and the zygote reports `started PID` and `ended EXITCODE`.
     """
     import course_sandbox

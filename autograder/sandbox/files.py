@@ -7,7 +7,7 @@ checks, on the open descriptor, that it is a regular file with a single link, so
 no check can be raced by a rename between it and the open. Anything else is skipped
 and named, for the caller to record.
 
-Standard library only: :mod:`autograder.kernel` uses it before ipykernel is imported.
+Standard library only: :mod:`autograder.sandbox.kernel` uses it before ipykernel is imported.
 """
 
 import os

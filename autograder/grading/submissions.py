@@ -29,10 +29,10 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from . import lms
-from .lessons import LESSONS
-from .release import ASSIGNMENT
-from .report import REJECTED, printable
+from autograder.authoring.release import ASSIGNMENT
+from autograder.grading import lms
+from autograder.grading.report import REJECTED, printable
+from autograder.lessons import LESSONS
 
 # A student id names a folder in nbgrader's tree, a gradebook row, a URL in the
 # formgrader and a CSV cell: ASCII letters or digits at both ends (so never a hidden
@@ -300,7 +300,7 @@ def candidates(submissions, unpack_dir, roster):
     """(its name, how to find its student id and entry) for every entry of `submissions`.
 
     A Canvas download's files are gathered first, one entry per student
-    (:mod:`autograder.lms`); a Moodle folder is named through the roster; anything else
+    (:mod:`autograder.grading.lms`); a Moodle folder is named through the roster; anything else
     is named by its student id.
     """
     listed = entries(submissions)

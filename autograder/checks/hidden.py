@@ -17,9 +17,8 @@ import hashlib
 
 import numpy as np
 
+from autograder.checks.catalogue import case
 from solutions.helpers.judge import loss_of_class_0, squared_norm
-
-from .catalogue import case
 
 DTYPES = (np.float64, np.float32)
 

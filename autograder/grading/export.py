@@ -25,9 +25,9 @@ example) exports as 0. The total adds the graded lessons only.
 import csv
 from pathlib import Path
 
-from .lessons import LESSONS
-from .release import ASSIGNMENT
-from .report import read_csv, safe_cell
+from autograder.authoring.release import ASSIGNMENT
+from autograder.grading.report import read_csv, safe_cell
+from autograder.lessons import LESSONS
 
 FORMATS = ("canvas", "moodle", "wide")
 CANVAS_IDENTITY = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")

@@ -15,10 +15,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import kernel
-from .build import helper_stub
-from .catalogue import compiled_json
-from .lessons import LESSONS, ROOT
+from autograder.authoring.build import helper_stub
+from autograder.checks.catalogue import compiled_json
+from autograder.lessons import LESSONS, ROOT
+from autograder.sandbox import kernel
 
 ASSIGNMENT = "lesson-{:02d}"
 FILLED = """\

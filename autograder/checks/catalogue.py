@@ -6,7 +6,7 @@ in the learner's words. A :class:`~solutions.helpers.judge.Raises` is a call tha
 must raise ``ValueError``. ``course build`` compiles these, with the reference's
 results, into ``helpers/cases.json`` (:func:`compiled_json`): every check a learner
 runs, and the public half of the trusted re-check, judge against those data. The
-grader adds hidden cases of its own (:mod:`autograder.hidden`).
+grader adds hidden cases of its own (:mod:`autograder.checks.hidden`).
 """
 
 import json
@@ -16,6 +16,7 @@ from functools import cache
 
 import numpy as np
 
+from autograder.lessons import LESSONS
 from solutions.helpers import judge
 from solutions.helpers.judge import (
     Case,
@@ -26,8 +27,6 @@ from solutions.helpers.judge import (
     to_json,
     twice,
 )
-
-from .lessons import LESSONS
 
 inf = np.inf
 
@@ -2033,7 +2032,7 @@ def compiled_json():
     """The text of ``helpers/cases.json``: the lessons, and every function's public cases."""
     specs = compiled()
     data = {
-        "generated_from": "autograder/catalogue.py and the reference in solutions/helpers",
+        "generated_from": "autograder/checks/catalogue.py and the reference in solutions/helpers",
         "lessons": [
             {
                 "number": lesson.number,

@@ -9,9 +9,8 @@ import importlib
 import sys
 from pathlib import Path
 
+from autograder.lessons import LESSONS
 from solutions.helpers import checking
-
-from .lessons import LESSONS
 
 
 def import_helpers(use_reference):

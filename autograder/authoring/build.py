@@ -18,8 +18,8 @@ import nbformat
 from nbconvert.preprocessors import ClearOutputPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, ClearSolutions, LockCells
 
-from .catalogue import compiled_json
-from .lessons import ROOT
+from autograder.checks.catalogue import compiled_json
+from autograder.lessons import ROOT
 
 PY_HEADER = """\
 # helpers/{name}: {role}

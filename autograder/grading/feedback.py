@@ -8,12 +8,12 @@ gives the same page as ``course grade``:
 - preprocessors, in order: nbgrader's :class:`~nbgrader.preprocessors.GetGrades` and
   :class:`~nbgrader.preprocessors.ClearHiddenTests`, then :class:`HideTestInternals`
   (a failed test shows its message, not its traceback),
-  :class:`~autograder.sanitize.Neutralise`, :class:`HideMachinePaths` (no path, user
+  :class:`~autograder.grading.sanitize.Neutralise`, :class:`HideMachinePaths` (no path, user
   or library warning of the grading machine) and :class:`TrustedVerdicts` (each
   graded function's verdict from the trusted re-check: its status and teaching
   message, the rows ``checks.csv`` gets);
-- the exporter, :class:`~autograder.sanitize.FeedbackExporter`, whose template
-  (``autograder/templates/course-feedback``) extends nbgrader's feedback template:
+- the exporter, :class:`~autograder.grading.sanitize.FeedbackExporter`, whose template
+  (``autograder/grading/templates/course-feedback``) extends nbgrader's feedback template:
   each autograded cell is labelled with its function's name and shows its verdict
   beside nbgrader's own output, and the maths is typeset by a MathJax inlined from the
   ``sphinx-mathjax-offline`` package the book uses, so that the page is one file that
@@ -38,7 +38,7 @@ from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
-from .sanitize import clean
+from autograder.grading.sanitize import clean
 
 TEMPLATES = Path(__file__).with_name("templates")
 TEMPLATE = "course-feedback"
@@ -72,7 +72,7 @@ def verdicts_path(course_dir, student, assignment):
 
 
 def write_verdicts(course_dir, checks):
-    """Store the trusted verdicts (:class:`autograder.report.Check` rows) of one submission."""
+    """Store the trusted verdicts (`report.Check` rows) of one submission."""
     checks = list(checks)
     if not checks:
         return

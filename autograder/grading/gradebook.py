@@ -26,8 +26,8 @@ from nbgrader.coursedir import CourseDirectory
 from sqlalchemy.exc import SAWarning
 from traitlets.config.loader import PyFileConfigLoader
 
-from .lessons import LESSONS, ROOT
-from .release import ASSIGNMENT, write_course
+from autograder.authoring.release import ASSIGNMENT, write_course
+from autograder.lessons import LESSONS, ROOT
 
 
 def with_alembic_on_path():
@@ -41,7 +41,7 @@ def config(course_dir, db_url, cell_timeout=None):
     """The course's nbgrader_config.py, pointed at `db_url`.
 
     Nothing of the feedback is set here: the course's config names its preprocessors
-    and exporter (:mod:`autograder.feedback`), so the formgrader's buttons use them too.
+    and exporter (:mod:`autograder.grading.feedback`), so the formgrader's buttons use them too.
     """
     cfg = PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config()
     cfg.CourseDirectory.root = str(course_dir)

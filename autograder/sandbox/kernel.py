@@ -1,10 +1,10 @@
-"""The nbgrader kernel, sandboxed: ``python -m autograder.kernel -f CONNECTION_FILE``.
+"""The nbgrader kernel, sandboxed: ``python -m autograder.sandbox.kernel -f CONNECTION_FILE``.
 
 `course release` installs a kernel spec, :data:`NAME`, that starts this module instead
 of ipykernel, and the course's ``nbgrader_config.py`` makes autograde use it, with its
 sockets as files (``KernelManager.transport = "ipc"``) so that the kernel can live in a
 network namespace of its own. This module reads the connection file, enters the
-sandbox of :mod:`autograder.sandbox` with what a kernel needs to see, scrubs the
+sandbox of :mod:`autograder.sandbox.jail` with what a kernel needs to see, scrubs the
 environment, and only then becomes ipykernel.
 
 What the kernel sees: the system, the Python installation and the course's virtual
@@ -15,7 +15,7 @@ not the run's seed, not the gradebook, not the course's ``source/``, not another
 student's work. The graded cells need none of it: they judge the public cases of the
 submission's ``helpers/cases.json``, which the grader staged from the release. The
 kernel's own score is never trusted anyway: the trusted re-check
-(:mod:`autograder.trusted`) decides, and compares it with its own on the same cases.
+(:mod:`autograder.sandbox.trusted`) decides, and compares it with its own on the same cases.
 
 The copy is the seal between the kernel and nbgrader. After the kernel ends, nbgrader
 (root, in CI) writes the graded notebook into the submission's folder, chmods every file
@@ -33,7 +33,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import files, sandbox
+from autograder.sandbox import files, jail
 
 NAME = "logits-to-loss-sandbox"
 # What the kernel's environment keeps: nbgrader's flag, the parent ipykernel watches,
@@ -61,7 +61,7 @@ CPU_SECONDS = 600
 def spec():
     """The kernel spec: this module in front of ipykernel."""
     return {
-        "argv": [sys.executable, "-m", "autograder.kernel", "-f", "{connection_file}"],
+        "argv": [sys.executable, "-m", "autograder.sandbox.kernel", "-f", "{connection_file}"],
         "display_name": "Python 3 (logits-to-loss sandbox)",
         "language": "python",
         "interrupt_mode": "signal",
@@ -79,7 +79,7 @@ def install():
 
 def limits():
     chosen = json.loads(os.environ.get(LIMITS_VARIABLE) or "{}")
-    return {**sandbox.LIMITS, "RLIMIT_CPU": CPU_SECONDS, **chosen}
+    return {**jail.LIMITS, "RLIMIT_CPU": CPU_SECONDS, **chosen}
 
 
 def private_folder():
@@ -102,15 +102,15 @@ def policy(sockets, private):
     mine = [path for path in (sockets, home) if path is not None]
     return {
         "binds": [
-            *sandbox.system_binds(),
+            *jail.system_binds(),
             [sys.prefix, False],
             *([path, True] for path in mine),
             [workdir, True, private / "work"],  # the copy, where the original was
         ],
-        "masks": sandbox.course_packages(),
+        "masks": jail.course_packages(),
         "scratch": private / "root",
         "workdir": workdir,
-        "user": sandbox.sandbox_user(os.getppid()),
+        "user": jail.sandbox_user(os.getppid()),
         "owned": [*mine, workdir],
         "limits": limits(),
         "cleanup": [private],
@@ -138,7 +138,7 @@ def die_with_the_worker():
     then takes the kernel's whole namespace down, and no kernel outlives its worker."""
     if not sys.platform.startswith("linux"):
         return
-    sandbox.prctl(sandbox.PR_SET_PDEATHSIG, signal.SIGTERM)
+    jail.prctl(jail.PR_SET_PDEATHSIG, signal.SIGTERM)
     parent = os.environ.get("JPY_PARENT_PID", "")
     if parent.isdigit() and os.getppid() != int(parent):  # it died before the line above
         sys.exit("the grading worker that started this kernel is gone")
@@ -161,7 +161,7 @@ def main(argv):
         shutil.copytree(cache, home / ".cache" / "matplotlib")
     # The grader's copy is private to the grader; the kernel's user reads this one.
     shutil.copyfile(connection_file, home / "connection.json")
-    sandbox.enter(policy(sockets, private), network=ipc)
+    jail.enter(policy(sockets, private), network=ipc)
     without_the_workers_streams()
     python = [sys.executable, "-m", "ipykernel_launcher", "-f", str(home / "connection.json")]
     os.execve(sys.executable, python, environment(home))

@@ -4,7 +4,7 @@ The per-student-lesson work goes to a Dask distributed scheduler at ADDRESS; the
 no scheduler of our own. A task is a :class:`Job`: everything one student's lesson
 needs, and nothing shared on disk. The staged files as bytes (the notebook, the
 ``helpers`` files, ``timestamp.txt``), the lesson, the run's secret (the worker derives
-the submission's hidden seed from it, :func:`autograder.hidden.seed_for`), the hand
+the submission's hidden seed from it, :func:`autograder.checks.hidden.seed_for`), the hand
 grades the feedback shows, the limits and the timeout.
 
 A worker lays out a private nbgrader course of its own, once per run, in its temp folder
@@ -24,7 +24,7 @@ submission's error row (:func:`grading.failed`), and the batch finishes.
 The run's secret travels with every task: use a cluster on a network you trust, or
 Dask's TLS (``tls://`` addresses). Workers need this package, the same version as the
 grader's (a task refuses a worker whose course differs), and, for the full sandbox,
-Linux and root (:mod:`autograder.sandbox`).
+Linux and root (:mod:`autograder.sandbox.jail`).
 """
 
 import os
@@ -37,8 +37,10 @@ from pathlib import Path, PurePosixPath
 
 import psutil
 
-from . import files, gradebook, grading, release, report, sandbox, trusted
-from .grading import MAX_NOTEBOOK, MAX_TIMESTAMP, Task
+from autograder.authoring import release
+from autograder.grading import batch, gradebook, report
+from autograder.grading.batch import MAX_NOTEBOOK, MAX_TIMESTAMP, Task
+from autograder.sandbox import files, jail, trusted
 
 RETRIES = 2  # a task that raises is tried this many times more
 CONNECT = 30  # seconds to reach the scheduler
@@ -92,8 +94,8 @@ def ahead(client):
 
 def warn_unprotected(client, say):
     """Say which protections of the sandbox the workers connected now cannot give."""
-    found = client.run(sandbox.missing_protections)
-    missing = sorted({name for names in found.values() for name in names}, key=sandbox.ALL.index)
+    found = client.run(jail.missing_protections)
+    missing = sorted({name for names in found.values() for name in names}, key=jail.ALL.index)
     if not found:
         say(f"No worker is connected to {client.scheduler.address} yet: waiting for one.")
     elif missing:
@@ -109,7 +111,7 @@ def outcome(future, task):
         return future.result()
     except Exception as exc:  # a task that failed on every try is that submission's
         message = report.printable(f"{type(exc).__name__}: {exc}", 300)
-        return grading.failed(task, f"grading failed on every try: {message}")
+        return batch.failed(task, f"grading failed on every try: {message}")
 
 
 def run(tasks, address, course, secret, cell_timeout, limits, on_done, say=print):
@@ -157,7 +159,7 @@ def run(tasks, address, course, secret, cell_timeout, limits, on_done, say=print
 # -- the worker side -------------------------------------------------------------------
 
 RUN = {}  # this worker process's run: its id, temp folder, course and course digest
-# One task at a time per worker process: its grading state (grading.WORKER, the temp
+# One task at a time per worker process: its grading state (batch.WORKER, the temp
 # folder, the children it kills) is the process's. Run workers with --nthreads 1 and
 # as many processes (--nworkers) as cores.
 LOCK = threading.Lock()
@@ -169,7 +171,7 @@ def grade_remote(job):
         course = course_for(job)
         task = job.task
         unpack(job, course / "submitted" / task.student / task.assignment)
-        graded = grading.grade_task(task)
+        graded = batch.grade_task(task)
         graded_folder = course / "autograded" / task.student / task.assignment
         notebook = graded_folder / f"{task.lesson.slug}.ipynb"
         if graded.notebook_run == "ran" and os.path.lexists(notebook):
@@ -191,10 +193,10 @@ def course_for(job):
                 raise RuntimeError(MISMATCH)
             template = gradebook.prepare_course(course, url)
             start = (course, template, job.secret, job.cell_timeout, dict(job.limits), temp)
-            grading.start_worker(*start, log=False)
+            batch.start_worker(*start, log=False)
         except BaseException:
             restore(before)
-            sandbox.remove_tree(temp)
+            jail.remove_tree(temp)
             raise
         RUN.update(run=job.run, temp=temp, course=course, source=source, before=before)
     if RUN["source"] != job.source:
@@ -204,7 +206,7 @@ def course_for(job):
 
 def unpack(job, folder):
     """Write the job's files into `folder` (emptied first); only the names staging makes."""
-    sandbox.remove_tree(folder)
+    jail.remove_tree(folder)
     (folder / "helpers").mkdir(parents=True)
     allowed = {f"{job.task.lesson.slug}.ipynb", "timestamp.txt"}
     for name, data in job.files:
@@ -235,7 +237,7 @@ def remove_dead_workers_folders():
         owners = [entry.name.removeprefix("worker-") for entry in folder.glob("worker-*")]
         pids = [int(pid) for pid in owners if pid.isdigit()]
         if pids and not any(psutil.pid_exists(pid) for pid in pids):
-            sandbox.remove_tree(folder)
+            jail.remove_tree(folder)
 
 
 def forget(run=None):
@@ -245,9 +247,9 @@ def forget(run=None):
         with suppress(OSError, ValueError):
             zygote.close()
     trusted.ZYGOTE.clear()
-    grading.WORKER.clear()
+    batch.WORKER.clear()
     restore(RUN["before"])
-    sandbox.remove_tree(RUN["temp"])
+    jail.remove_tree(RUN["temp"])
     RUN.clear()
     return True
 

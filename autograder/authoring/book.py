@@ -22,9 +22,9 @@ from pathlib import Path
 
 import nbformat
 
-from .build import fingerprint
-from .lessons import LESSONS, ROOT
-from .release import without_markers
+from autograder.authoring.build import fingerprint
+from autograder.authoring.release import without_markers
+from autograder.lessons import LESSONS, ROOT
 
 DEFAULT_OUT = ROOT / "_build" / "book"
 TEMPLATES = Path(__file__).with_name("book")

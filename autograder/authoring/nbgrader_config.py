@@ -32,7 +32,7 @@ c.Autograde.exclude_overwriting = {
 }
 
 # Student code runs in the sandboxed kernel that `course release` installs
-# (autograder/kernel.py), in a network namespace of its own: so the kernel's sockets are
+# (autograder/sandbox/kernel.py), in a network namespace of its own: so the kernel's sockets are
 # files (ipc), not TCP ports. A short path, one folder per grading process.
 c.Execute.kernel_name = "logits-to-loss-sandbox"
 c.KernelManager.transport = "ipc"
@@ -43,25 +43,25 @@ c.KernelManager.ip = os.path.join(tempfile.gettempdir(), f"logits-kernels-{os.ge
 # capped) and stores the notebook neutralised; the formgrader and the feedback render it
 # neutralised again, with sanitised markdown.
 steps = Autograde.class_traits()["autograde_preprocessors"].default()
-steps = ["autograder.sanitize.CappedExecute" if step is Execute else step for step in steps]
-steps.insert(steps.index(CheckCellMetadata), "autograder.sanitize.Neutralise")
+steps = ["autograder.grading.sanitize.CappedExecute" if step is Execute else step for step in steps]
+steps.insert(steps.index(CheckCellMetadata), "autograder.grading.sanitize.Neutralise")
 c.Autograde.autograde_preprocessors = steps
-c.HTMLExporter.preprocessors = ["autograder.sanitize.Neutralise"]
-c.HTMLExporter.filters = {"markdown2html": "autograder.sanitize.markdown_to_html"}
+c.HTMLExporter.preprocessors = ["autograder.grading.sanitize.Neutralise"]
+c.HTMLExporter.filters = {"markdown2html": "autograder.grading.sanitize.markdown_to_html"}
 
 # Feedback, from `course grade` and from the formgrader's "Generate Feedback" alike
-# (autograder/feedback.py): nbgrader's hidden tests cleared and a failed test's
+# (autograder/grading/feedback.py): nbgrader's hidden tests cleared and a failed test's
 # traceback cut to its message, outputs neutralised, no path or library warning of this
 # machine, each graded function's trusted verdict from the re-check (stored in
 # verdicts/), and a page with its own offline MathJax and a Content-Security-Policy.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbgrader.preprocessors.ClearHiddenTests",
-    "autograder.feedback.HideTestInternals",
-    "autograder.sanitize.Neutralise",
-    "autograder.feedback.HideMachinePaths",
-    "autograder.feedback.TrustedVerdicts",
+    "autograder.grading.feedback.HideTestInternals",
+    "autograder.grading.sanitize.Neutralise",
+    "autograder.grading.feedback.HideMachinePaths",
+    "autograder.grading.feedback.TrustedVerdicts",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
-c.GenerateFeedback.exporter_class = "autograder.sanitize.FeedbackExporter"
+c.GenerateFeedback.exporter_class = "autograder.grading.sanitize.FeedbackExporter"
 c.TrustedVerdicts.course_dir = str(HERE)

@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
-from . import files
-from .lessons import LESSONS, ROOT
-from .release import ASSIGNMENT, without_markers
-from .report import safe_cell
+from autograder.authoring.release import ASSIGNMENT, without_markers
+from autograder.grading.report import safe_cell
+from autograder.lessons import LESSONS, ROOT
+from autograder.sandbox import files
 
 REFERENCE = "(reference)"
 FIELDS = ("lesson", "student_a", "student_b", "kind", "functions")

@@ -2,11 +2,11 @@
 
 For every student and lesson:
 
-1. the work is found (:mod:`autograder.submissions`) and staged as nbgrader's
+1. the work is found (:mod:`autograder.grading.submissions`) and staged as nbgrader's
    ``submitted/<student>/<assignment>/``, other lessons' modules replaced by the release's
    so that a lesson is graded on its own functions only;
 2. a worker re-checks every graded function in a sandboxed child
-   (:mod:`autograder.trusted`): the score that counts;
+   (:mod:`autograder.sandbox.trusted`): the score that counts;
 3. the worker runs real ``nbgrader autograde`` into a gradebook of its own, under a
    per-notebook time limit; its kernel judges the public cases only, and holds no
    reference, no hidden case and no seed;
@@ -42,11 +42,12 @@ from nbformat.warnings import DuplicateCellId
 from nbgrader.utils import parse_utc
 from sqlalchemy.exc import SAWarning
 
-from . import feedback, files, gradebook, kernel, lms, report, sandbox, similarity, trusted
-from .hidden import seed_for
-from .lessons import LESSONS, ROOT
-from .release import ASSIGNMENT, helpers_for, outside_repository
-from .submissions import Problem, discover
+from autograder.authoring.release import ASSIGNMENT, helpers_for, outside_repository
+from autograder.checks.hidden import seed_for
+from autograder.grading import feedback, gradebook, lms, report, similarity
+from autograder.grading.submissions import Problem, discover
+from autograder.lessons import LESSONS, ROOT
+from autograder.sandbox import files, jail, kernel, trusted
 
 CELL_TIMEOUT = 30  # seconds per cell: nbgrader's default
 NOTEBOOK_TIMEOUTS = 10  # a whole notebook may take this many cell timeouts
@@ -119,7 +120,7 @@ def sha256_of(helpers):
 def stage(work, course_dir):
     """Copy one lesson's work to nbgrader's submitted/ tree; the files it skipped.
 
-    Only regular files are copied, never through a link (:mod:`autograder.files`): a
+    Only regular files are copied, never through a link (:mod:`autograder.sandbox.files`): a
     link, pipe or hard link in a submission is skipped and named. Raises ValueError if
     the work is unusable.
     """
@@ -223,7 +224,7 @@ def kill_leftovers():
     """
     if os.geteuid() != 0:
         return
-    user = sandbox.sandbox_user(os.getpid())
+    user = jail.sandbox_user(os.getpid())
     leftovers = []
     for process in psutil.process_iter(["uids"]):
         with suppress(psutil.Error, TypeError):
@@ -244,7 +245,7 @@ def clear_temp():
     keep = {zygote.site for zygote in trusted.ZYGOTE if zygote.process.poll() is None}
     for entry in Path(tempfile.gettempdir()).iterdir():
         if entry not in keep:
-            sandbox.remove_tree(entry)
+            jail.remove_tree(entry)
 
 
 def run_notebook(task):
@@ -413,7 +414,7 @@ def write_autograded(course, graded):
     its feedback page (the formgrader shows them)."""
     task = graded.task
     folder = course / "autograded" / task.student / task.assignment
-    sandbox.remove_tree(folder)
+    jail.remove_tree(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
     files.copy_regular_tree(course / "submitted" / task.student / task.assignment, folder)
     (folder / f"{task.lesson.slug}.ipynb").write_bytes(graded.autograded)
@@ -545,7 +546,7 @@ def grade(
     `due` gives lesson numbers their due dates (UTC datetimes); a submission's time is
     its ``timestamp.txt`` (nbgrader's exchange writes one), and `late_policy`
     (:data:`gradebook.LATE_POLICIES`) says what lateness costs. `cluster` is the address
-    of a Dask scheduler (:mod:`autograder.cluster`) to grade on instead of local workers.
+    of a Dask scheduler (:mod:`autograder.grading.cluster`) to grade on instead of local workers.
     """
     if late_policy not in gradebook.LATE_POLICIES:
         raise ValueError(f"the late policy must be one of {', '.join(gradebook.LATE_POLICIES)}")
@@ -559,7 +560,7 @@ def grade(
     db_url = db_url or gradebook.sqlite_url(out / "gradebook.db")
     numbers = sorted(set(lessons)) or [lesson.number for lesson in LESSONS]
     course = out / "course"
-    unprotected = [] if cluster else sandbox.missing_protections()  # a cluster's: its workers'
+    unprotected = [] if cluster else jail.missing_protections()  # a cluster's: its workers'
     if unprotected:
         say(
             f"warning: student code will run without {', '.join(unprotected)} here; "
@@ -600,13 +601,13 @@ def grade(
 
                 order = sorted(tasks, key=lambda t: -t.number)
                 if cluster:
-                    from . import cluster as dask_cluster
+                    from autograder.grading import cluster as dask_cluster
 
                     dask_cluster.run(order, cluster, course, seed, cell_timeout, limits, done, say)
                 else:
                     run_pool(order, workers or os.cpu_count(), start, done)
         finally:
-            sandbox.remove_tree(temp)
+            jail.remove_tree(temp)
     scope = report.Scope(set(map(ASSIGNMENT.format, numbers)), set(students))
     results.write(out, scope)
     report.summary(out, say)

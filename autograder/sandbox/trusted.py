@@ -2,8 +2,8 @@
 
 For one submission and lesson, the parent writes every call to make (the public
 cases and bad inputs of ``helpers/cases.json``, then hidden cases drawn from the
-submission's own seed, :func:`autograder.hidden.seed_for`) into a private
-directory, starts :mod:`autograder.child` there in a fresh interpreter that can import
+submission's own seed, :func:`autograder.checks.hidden.seed_for`) into a private
+directory, starts :mod:`autograder.sandbox.child` there in a fresh interpreter that can import
 only the copy of the learner's ``helpers`` plus NumPy and SciPy, and reads back plain
 data. It never imports the learner's code: it decodes ``.npy`` files without
 unpickling, checks type, shape, dtype, NaN/inf positions, warnings and mutated inputs,
@@ -41,14 +41,14 @@ import numpy as np
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
+from autograder.checks import catalogue
+from autograder.checks.hidden import HIDDEN
+from autograder.grading.report import printable
+from autograder.sandbox import child, files, jail
+from autograder.sandbox.child import PROBES, Unreadable, decode, encode, read_bounded
 from solutions.helpers import judge
 from solutions.helpers.checking import TIME_LIMIT, TookTooLong, timed_out
 from solutions.helpers.judge import Call, Case, Outcome, Raised, changed
-
-from . import catalogue, child, files, sandbox
-from .child import PROBES, Unreadable, decode, encode, read_bounded
-from .hidden import HIDDEN
-from .report import printable
 
 # The packages a learner's helpers may import besides the standard library.
 ALLOWED_PACKAGES = ("numpy", "scipy")
@@ -214,7 +214,7 @@ def link_allowed_packages(site):
     """A directory where only the allowed packages and the sandbox module resolve."""
     for path in allowed_packages():
         (site / path.name).symlink_to(path)
-    (site / "course_sandbox.py").symlink_to(sandbox.__file__)
+    (site / "course_sandbox.py").symlink_to(jail.__file__)
     (site / "course_judge.py").symlink_to(judge.__file__)
     site.chmod(0o755)  # readable by the sandbox's unprivileged user
 
@@ -224,11 +224,11 @@ def policy(folder, site, limits):
     packages = [[path, False] for path in (site, *allowed_packages())]
     mine = [[folder, False], [folder / "work", True], [folder / "out", True]]
     return {
-        "binds": [*sandbox.system_binds(), *packages, *mine],
-        "masks": sandbox.course_packages(),
+        "binds": [*jail.system_binds(), *packages, *mine],
+        "masks": jail.course_packages(),
         "scratch": folder / "root",
         "workdir": folder / "work",
-        "user": sandbox.sandbox_user(os.getpid()),
+        "user": jail.sandbox_user(os.getpid()),
         "owned": [folder / "work", folder / "out"],
         "limits": limits,
     }
@@ -434,7 +434,7 @@ def job_folder():
     try:
         yield folder
     finally:
-        sandbox.remove_tree(folder)  # at any depth, never following a link
+        jail.remove_tree(folder)  # at any depth, never following a link
 
 
 def wall_clock_budget(count):
@@ -463,7 +463,7 @@ def recheck(helpers_dir, names, seed, limits=None, budget=None):
         calls = plan(pending, seed)
         cpu = {"RLIMIT_CPU": TIME_LIMIT * len(pending) + STARTUP}
         with job_folder() as folder:
-            prepare(folder, helpers_dir, calls, {**sandbox.LIMITS, **cpu, **(limits or {})})
+            prepare(folder, helpers_dir, calls, {**jail.LIMITS, **cpu, **(limits or {})})
             ending = run_child(folder, deadline)
             failed_import = import_problem(folder, pending, ending)
             if failed_import:

@@ -399,8 +399,8 @@ def without_nested(binds):
 
 def course_packages():
     """The folders of the reference and the grader: shown empty if a bind includes them."""
-    here = Path(__file__).resolve().parent
-    return [str(here), str(here.parent / "solutions")]
+    grader = Path(__file__).resolve().parent.parent  # autograder/, all of it
+    return [str(grader), str(grader.parent / "solutions")]
 
 
 def system_binds():

@@ -17,7 +17,7 @@ import sysconfig
 import tempfile
 from pathlib import Path
 
-from .lessons import LESSONS, ROOT
+from autograder.lessons import LESSONS, ROOT
 
 # Lesson 1 open, and the file browser at the root, where lessons/ and helpers/ sit side by side.
 STUDENT_LANDING = f"/lab/tree/lessons/{LESSONS[0].slug}.ipynb?file-browser-path=/"

@@ -1,0 +1,8 @@
+"""The instructor's side: ``course grade`` and what surrounds it.
+
+Intake (`submissions`, `lms`), the batch on local workers (`batch`) or on Dask
+(`cluster`), the gradebook (`gradebook`), the reports (`report`, `export`,
+`similarity`), the feedback pages (`feedback`, `sanitize`, ``templates/``) and the
+demo class (`demo`). It uses :mod:`autograder.sandbox` to run students' code and
+:mod:`autograder.authoring` to stage the release; nothing imports it but the CLI.
+"""
