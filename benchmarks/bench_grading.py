@@ -54,7 +54,7 @@ def make_class(folder, size):
 def plain_course(folder, size):
     """A `course release` course with the class staged in submitted/, as course grade would."""
     course = folder / "course"
-    release.release(course, out=lambda *args: None)
+    release.release(course, say=lambda *args: None)
     make_class(folder / "class", size)
     works, problems = discover(folder / "class", folder / "unpacked")
     assert not problems, problems
@@ -84,7 +84,7 @@ def plain_nbgrader(course):
             [
                 str(BIN / "nbgrader"),
                 "autograde",
-                release.ASSIGNMENT.format(lesson.number),
+                lesson.assignment,
                 *STOCK_KERNEL,
             ],
             course,

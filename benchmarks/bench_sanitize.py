@@ -25,7 +25,7 @@ REPEATS = 10
 
 
 def executed(lesson):
-    path = ROOT / "solutions" / f"{lesson.slug}.ipynb"
+    path = ROOT / "solutions" / lesson.notebook
     nb = nbformat.read(path, as_version=4)
     resources = {"metadata": {"path": str(path.parent)}}
     NotebookClient(nb, timeout=300, kernel_name="python3", resources=resources).execute()

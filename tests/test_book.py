@@ -41,8 +41,8 @@ def nbgrader(cell):
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=SLUGS)
 def test_each_graded_test_gives_way_to_its_folded_solution(lesson):
-    source = nbformat.read(ROOT / "solutions" / f"{lesson.slug}.ipynb", as_version=4)
-    shown = book.book_notebook(ROOT / "solutions" / f"{lesson.slug}.ipynb")
+    source = nbformat.read(ROOT / "solutions" / lesson.notebook, as_version=4)
+    shown = book.book_notebook(ROOT / "solutions" / lesson.notebook)
     assert len(shown.cells) == len(source.cells)
     for before, after in zip(source.cells, shown.cells, strict=True):
         if before.cell_type == "code" and nbgrader(before).get("grade"):
@@ -59,7 +59,7 @@ def test_each_graded_test_gives_way_to_its_folded_solution(lesson):
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=SLUGS)
 def test_the_book_holds_no_grader_plumbing(lesson):
-    text = nbformat.writes(book.book_notebook(ROOT / "solutions" / f"{lesson.slug}.ipynb"))
+    text = nbformat.writes(book.book_notebook(ROOT / "solutions" / lesson.notebook))
     for secret in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "autograder"):
         assert secret not in text
 

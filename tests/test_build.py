@@ -8,7 +8,7 @@ import pytest
 from nbgrader import utils as nbgrader_utils
 
 from autograder.authoring import build
-from autograder.authoring.release import solution_lines
+from autograder.authoring.markers import solution_lines
 from autograder.checks.catalogue import CATALOGUE
 from autograder.lessons import ROOT
 
@@ -25,7 +25,7 @@ def course(tmp_path):
 
 def test_generated_files_match_solutions():
     drift = []
-    assert build.check(ROOT, out=drift.append) == 0, "\n".join(drift)
+    assert build.check(ROOT, say=drift.append) == 0, "\n".join(drift)
 
 
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
@@ -73,11 +73,11 @@ def test_build_refuses_to_overwrite_learner_work_without_force(course):
     assert learner != target.read_text()
     target.write_text(learner)
     messages = []
-    assert build.build(course, out=messages.append) == 1
+    assert build.build(course, say=messages.append) == 1
     assert target.read_text() == learner, "the learner's file was touched"
     assert any("helpers/logits.py" in m for m in messages)
 
-    assert build.build(course, force=True, out=messages.append) == 0
+    assert build.build(course, force=True, say=messages.append) == 0
     assert target.read_text() == (ROOT / "helpers" / "logits.py").read_text()
     backups = list((course / ".course-backup").rglob("logits.py"))
     assert [b.read_text() for b in backups] == [learner], "the learner's version was not kept"
@@ -87,17 +87,17 @@ def test_changed_solutions_are_reported_then_regenerated(course):
     source = course / "solutions" / "helpers" / "logits.py"
     source.write_text(source.read_text().replace("Raw class scores", "Raw scores"))
     diff = []
-    assert build.check(course, out=diff.append) == 1
+    assert build.check(course, say=diff.append) == 1
     assert "helpers/logits.py" in diff[0] and '+    r"""Raw scores' in diff[0]
     # the old stub is pristine, so a plain build may replace it
-    assert build.build(course, out=lambda m: None) == 0
-    assert build.check(course, out=diff.append) == 0
+    assert build.build(course, say=lambda m: None) == 0
+    assert build.check(course, say=diff.append) == 0
 
 
 def test_a_file_without_a_source_is_drift(course):
     (course / "helpers" / "leftover.py").write_text("x = 1\n")
     messages = []
-    assert build.check(course, out=messages.append) == 1
+    assert build.check(course, say=messages.append) == 1
     assert "helpers/leftover.py" in messages[0]
 
 
@@ -139,17 +139,17 @@ def _solution_notebook():
 
 def test_learner_notebooks_lose_solutions_hidden_tests_and_outputs(course):
     nbformat.write(_solution_notebook(), course / "solutions" / "99-demo.ipynb")
-    assert build.build(course, out=lambda m: None) == 0
+    assert build.build(course, say=lambda m: None) == 0
     text = (course / "lessons" / "99-demo.ipynb").read_text()
     for secret in ("return 2 * x", "double(5)", "HIDDEN TESTS", "SOLUTION", "secret output"):
         assert secret not in text
     assert "raise NotImplementedError()" in text and "assert double(1) == 2" in text
-    assert build.check(course, out=lambda m: None) == 0
+    assert build.check(course, say=lambda m: None) == 0
 
 
 def test_locked_cells_cannot_be_edited_or_deleted_in_jupyterlab(course):
     nbformat.write(_solution_notebook(), course / "solutions" / "99-demo.ipynb")
-    build.build(course, out=lambda m: None)
+    build.build(course, say=lambda m: None)
     intro, answer, test = nbformat.read(course / "lessons" / "99-demo.ipynb", as_version=4).cells
     for locked in (intro, test):  # a locked cell, and a grade cell (locked by nbgrader)
         assert locked.metadata["editable"] is False and locked.metadata["deletable"] is False
@@ -167,7 +167,7 @@ def test_every_lesson_locks_what_nbgrader_locks(path):
 
 def test_running_a_lesson_is_not_work_but_answering_it_is(course):
     nbformat.write(_solution_notebook(), course / "solutions" / "99-demo.ipynb")
-    build.build(course, out=lambda m: None)
+    build.build(course, say=lambda m: None)
     path = course / "lessons" / "99-demo.ipynb"
     nb = nbformat.read(path, as_version=4)
     nb.cells[1].execution_count = 3
@@ -176,5 +176,5 @@ def test_running_a_lesson_is_not_work_but_answering_it_is(course):
     nb.cells[1].source = "def double(x):\n    return x + x"
     nbformat.write(nb, path)
     assert not build.is_pristine(path)
-    assert build.build(course, out=lambda m: None) == 1
+    assert build.build(course, say=lambda m: None) == 1
     assert "return x + x" in path.read_text()

@@ -24,9 +24,8 @@ import psutil
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder.authoring.release import ASSIGNMENT
 from autograder.grading import batch, cluster, demo, gradebook
-from autograder.lessons import LESSONS, ROOT
+from autograder.lessons import ASSIGNMENT, LESSONS, ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.nbgrader, pytest.mark.sandbox]
 

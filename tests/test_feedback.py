@@ -251,7 +251,7 @@ PLANTED = "SECRET-HIDDEN-CASE-7f3a"
 def test_nbgraders_generate_feedback_with_the_course_config_is_the_same_safe_page(out):
     """`nbgrader generate_feedback`, as the formgrader's button runs it, in OUT/course."""
     course = out / "course"
-    notebook = course / "autograded" / "dan" / ASSIGNMENT / f"{LESSON.slug}.ipynb"
+    notebook = course / "autograded" / "dan" / ASSIGNMENT / LESSON.notebook
     text = notebook.read_text()
     # A hidden test region and a traceback quoting it, as nbgrader's own hidden tests give.
     hidden = f"### BEGIN HIDDEN TESTS\\nassert '{PLANTED}'\\n### END HIDDEN TESTS\\n"

@@ -16,15 +16,14 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder import cli
-from autograder.authoring.release import ASSIGNMENT
 from autograder.grading import batch, demo, gradebook
 from autograder.grading.submissions import discover, rejected_label
 from autograder.lessons import LESSONS
 
 pytestmark = [pytest.mark.slow, pytest.mark.nbgrader, pytest.mark.sandbox]
 
-FUNCTIONS = {ASSIGNMENT.format(lesson.number): lesson.functions for lesson in LESSONS}
-POINTS = {ASSIGNMENT.format(lesson.number): gradebook.points(lesson) for lesson in LESSONS}
+FUNCTIONS = {lesson.assignment: lesson.functions for lesson in LESSONS}
+POINTS = {lesson.assignment: gradebook.points(lesson) for lesson in LESSONS}
 
 
 def read(path):

@@ -55,8 +55,8 @@ def canvas_uploads(inbox, sortable, user, submission, late=False, files=None):
 
 def lesson_one_files(edit=""):
     helpers = reference_helpers()
-    notebook = (ROOT / "lessons" / f"{LESSON.slug}.ipynb").read_text()
-    return {f"{LESSON.slug}.ipynb": notebook, **helpers, "logits.py": helpers["logits.py"] + edit}
+    notebook = (ROOT / "lessons" / LESSON.notebook).read_text()
+    return {LESSON.notebook: notebook, **helpers, "logits.py": helpers["logits.py"] + edit}
 
 
 @pytest.fixture
@@ -94,7 +94,7 @@ def test_canvas_files_are_gathered_per_student_and_the_latest_upload_wins(inbox,
     assert problems == []
     lesson_one = {work.student: work for work in works if work.lesson is LESSON}
     assert set(lesson_one) == {"s1001", "s1003"}
-    assert lesson_one["s1003"].notebook.name == f"{LESSON.slug}.ipynb"
+    assert lesson_one["s1003"].notebook.name == LESSON.notebook
     assert (lesson_one["s1003"].helpers / "logits.py").read_text() == "# again\n"
     assert (lesson_one["s1001"].helpers / "logits.py").read_text() == files["logits.py"]
 

@@ -69,7 +69,7 @@ def test_the_check_cell_never_calls_a_failure_exact_or_close(mistake, monkeypatc
             assert f"{line}FAILED: " in out
             assert f"{line}exact" not in out and f"{line}close (" not in out
     outcome = checking.outcome_of(module, spec)
-    label = judge.STATUSES[outcome.status]
+    label = judge.Status(outcome.status).label
     assert out.endswith(f"{mistake.function} {label}: {outcome.message}\n"), out
 
 

@@ -100,7 +100,7 @@ def test_a_traceback_after_an_edit_above_points_at_the_failing_line(kernel, tmp_
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
 def test_every_lesson_sets_up_through_helpers_checking(lesson):
     for folder in ("solutions", "lessons"):
-        nb = nbformat.read(ROOT / folder / f"{lesson.slug}.ipynb", as_version=4)
+        nb = nbformat.read(ROOT / folder / lesson.notebook, as_version=4)
         setup = next(cell for cell in nb.cells if cell.cell_type == "code")
         assert re.search(r"^%load_ext helpers\.checking$", setup.source, re.M), folder
         # A later `%autoreload 2` would undo the extension's --full.

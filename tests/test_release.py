@@ -16,26 +16,26 @@ pytestmark = [pytest.mark.slow, pytest.mark.nbgrader]
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     course_dir = tmp_path_factory.mktemp("course")
-    assert release.release(course_dir, out=lambda message: None) == 0
+    assert release.release(course_dir, say=lambda message: None) == 0
     return course_dir
 
 
 def assignment(lesson):
-    return release.ASSIGNMENT.format(lesson.number)
+    return lesson.assignment
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
 def test_each_lesson_is_an_assignment_with_its_notebook_and_helpers(course, lesson):
     for stage in ("source", "release"):
         folder = course / stage / assignment(lesson)
-        assert (folder / f"{lesson.slug}.ipynb").exists()
+        assert (folder / lesson.notebook).exists()
         assert (folder / "helpers" / "__init__.py").exists()
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
 def test_the_release_holds_no_solution_code_and_no_hidden_test(course, lesson):
     released = course / "release" / assignment(lesson)
-    text = (released / f"{lesson.slug}.ipynb").read_text()
+    text = (released / lesson.notebook).read_text()
     for secret in ("BEGIN SOLUTION", "HIDDEN TESTS", "autograder.notebook"):
         assert secret not in text
     own = (released / "helpers" / f"{lesson.module}.py").read_text()
@@ -58,7 +58,7 @@ def test_earlier_lessons_are_filled_in_and_the_rest_are_stubs(course, lesson):
 
 
 def test_earlier_stubs_release_no_solution_of_any_lesson(tmp_path):
-    assert release.release(tmp_path, earlier="stubs", out=lambda message: None) == 0
+    assert release.release(tmp_path, earlier="stubs", say=lambda message: None) == 0
     last = LESSONS[-1]
     released = tmp_path / "release" / assignment(last)
     for lesson in LESSONS:

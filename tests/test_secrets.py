@@ -32,7 +32,7 @@ import numpy as np
 import pytest
 from secret_scan import Scan
 
-from autograder.authoring import release
+from autograder.authoring import markers, release
 from autograder.grading import batch
 from autograder.grading.demo import working_copy
 from autograder.lessons import LESSONS, ROOT
@@ -70,7 +70,7 @@ def public_text():
 
 def model_answer_line():
     """The longest line of lesson 2's model answer (a written, hand-graded answer)."""
-    notebook = nbformat.read(ROOT / "solutions" / f"{LESSON.slug}.ipynb", as_version=4)
+    notebook = nbformat.read(ROOT / "solutions" / LESSON.notebook, as_version=4)
     answers = [
         cell.source
         for cell in notebook.cells
@@ -85,7 +85,7 @@ def model_answer_line():
 def secret_lines(module, count=3):
     """The `count` longest lines of `module`'s solution regions that no student holds."""
     public = public_text()
-    lines = release.solution_lines([ROOT / "solutions" / "helpers" / module])
+    lines = markers.solution_lines([ROOT / "solutions" / "helpers" / module])
     return sorted((ln for ln in lines if ln not in public), key=lambda ln: (-len(ln), ln))[:count]
 
 
@@ -215,7 +215,7 @@ def kernel_search(tmp_path_factory):
     stubs = {name: text for name, text in stubs.items() if name.endswith((".py", ".json"))}
     student = folder / "class" / STUDENT
     working_copy(student, stubs)
-    path = student / "lessons" / f"{LESSON.slug}.ipynb"
+    path = student / "lessons" / LESSON.notebook
     notebook = nbformat.read(path, as_version=4)
     notebook.cells.insert(2, scanning_cell(wanted))  # after the set-up cell
     nbformat.write(notebook, path)
@@ -233,7 +233,7 @@ def kernel_search(tmp_path_factory):
         )
     assert status == 0
     assert json.loads((out / "run.json").read_text())["seed"] == seed
-    graded = out / "course" / "autograded" / STUDENT / "lesson-02" / f"{LESSON.slug}.ipynb"
+    graded = out / "course" / "autograded" / STUDENT / "lesson-02" / LESSON.notebook
     feedback = out / "feedback" / STUDENT / "lesson-02.html"
     cells = nbformat.read(graded, as_version=4).cells
     cell = next(c for c in cells if "NEEDLES = [bytes.fromhex(" in c.source)
@@ -466,7 +466,7 @@ def bare_python(tmp_path_factory):
 @pytest.fixture(scope="module")
 def released(tmp_path_factory):
     course = tmp_path_factory.mktemp("course")
-    assert release.release(course, out=lambda message: None) == 0
+    assert release.release(course, say=lambda message: None) == 0
     return course / "release" / "lesson-02"
 
 
@@ -484,7 +484,7 @@ def run(python, env, folder, *args, timeout=300):
 def run_cells(python, env, folder, tmp_path):
     script = tmp_path / "run_cells.py"
     script.write_text(RUN_CELLS)
-    done = run(python, env, folder, script, folder / f"{LESSON.slug}.ipynb", folder)
+    done = run(python, env, folder, script, folder / LESSON.notebook, folder)
     assert done.returncode == 0, done.stderr[-3000:]
     ran = json.loads(done.stdout.splitlines()[-1])
     executable, unimportable = json.loads(ran[1]["text"])

@@ -49,7 +49,8 @@ def test_named_functions_only():
 
 def test_unknown_name_is_a_usage_error():
     run = course("check", "sofmax")
-    assert run.returncode == 2 and "No graded function named sofmax" in run.stdout
+    assert run.returncode == 2 and "no graded function named sofmax" in run.stderr
+    assert run.stderr.startswith("usage: course check")
 
 
 def test_a_learner_package_that_does_not_import_is_reported(tmp_path):

@@ -5,14 +5,13 @@ import csv
 import pytest
 
 from autograder.authoring.build import helper_stub
-from autograder.authoring.release import ASSIGNMENT
 from autograder.grading import similarity
 from autograder.grading.demo import reference_helpers
 from autograder.lessons import LESSONS, ROOT
 
 LESSON = LESSONS[3]  # KL divergence: kl_divergence, js_divergence, mutual_information
 MODULE = f"{LESSON.module}.py"
-ASSIGNED = ASSIGNMENT.format(LESSON.number)
+ASSIGNED = LESSON.assignment
 
 OWN = '''\
 import numpy as np

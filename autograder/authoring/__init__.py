@@ -6,3 +6,6 @@ nbgrader's own preprocessors; `markers` is the one reader of its solution marker
 Imports :mod:`autograder.checks` (to compile the cases) and, for the release's kernel
 spec, :mod:`autograder.sandbox.kernel`; never :mod:`autograder.grading`.
 """
+
+# What a lesson's release holds of the lessons before it (``course release --earlier``).
+EARLIER = ("reference", "stubs")

@@ -23,7 +23,8 @@ from pathlib import Path
 import nbformat
 
 from autograder.authoring.build import fingerprint
-from autograder.authoring.release import without_markers
+from autograder.authoring.markers import without_markers
+from autograder.errors import CourseError
 from autograder.lessons import LESSONS, ROOT
 
 DEFAULT_OUT = ROOT / "_build" / "book"
@@ -114,18 +115,18 @@ def stage(source):
     (helpers / cases.name).write_text(texts[-1])
     (source / "api.rst").write_text(api_reference())
     for lesson in LESSONS:
-        nb = book_notebook(ROOT / "solutions" / f"{lesson.slug}.ipynb")
-        nbformat.write(nb, source / f"{lesson.slug}.ipynb")
+        nb = book_notebook(ROOT / "solutions" / lesson.notebook)
+        nbformat.write(nb, source / lesson.notebook)
     return fingerprint("".join(texts))
 
 
 def prepare(out):
     """Check that `out` is new, empty or an earlier book, and clear the earlier book's pages."""
     if out.exists() and not out.is_dir():
-        raise ValueError(f"{out} is a file; --out needs a folder")
+        raise CourseError(f"{out} is a file; --out needs a folder")
     found = sorted(out.iterdir()) if out.exists() else []
     if found and not (out / WORK).is_dir():
-        raise ValueError(f"{out} is not empty and holds no earlier book: name a new or empty one")
+        raise CourseError(f"{out} is not empty and holds no earlier book: name a new or empty one")
     for path in found:
         if path.name == WORK:
             continue
@@ -149,7 +150,7 @@ def sphinx(source, out, cache):
     return run.returncode
 
 
-def book(out=None, echo=print):
+def book(out=None, say=print):
     """Build the book into `out` (default: _build/book in the repository); return an exit code."""
     out = Path(out or DEFAULT_OUT).resolve()
     prepare(out)
@@ -158,11 +159,11 @@ def book(out=None, echo=print):
     for old in (work / "cache").glob("*"):
         if old.name != helpers:  # outputs computed with other reference helpers
             shutil.rmtree(old)
-    echo(f"Building the book in {out}: the lessons run once, then come from the cache.")
+    say(f"Building the book in {out}: the lessons run once, then come from the cache.")
     if sphinx(work / "source", out, work / "cache" / helpers):
-        echo("course book: the build failed; see the messages above.")
+        say("course book: the build failed; see the messages above.")
         return 1
-    echo(f"\nThe book is ready: {out / 'index.html'}")
-    echo("Open that file in a browser, or serve the folder and open http://localhost:8000:")
-    echo(f"    python3 -m http.server --directory {out}")
+    say(f"\nThe book is ready: {out / 'index.html'}")
+    say("Open that file in a browser, or serve the folder and open http://localhost:8000:")
+    say(f"    python3 -m http.server --directory {out}")
     return 0

@@ -156,7 +156,7 @@ def same_cases(rel, current, wanted):
     return close_data(json.loads(current), json.loads(wanted))
 
 
-def check(root=ROOT, out=print):
+def check(root=ROOT, say=print):
     """Print a diff of every drifted file; return the number of drifted files."""
     drifted = 0
     wanted = planned(root)
@@ -165,7 +165,7 @@ def check(root=ROOT, out=print):
         current = path.read_text() if path.exists() else ""
         if current != text and not same_cases(rel, current, text):
             drifted += 1
-            out(
+            say(
                 "".join(
                     difflib.unified_diff(
                         current.splitlines(True),
@@ -178,11 +178,11 @@ def check(root=ROOT, out=print):
             )
     for path in stale(root, wanted):
         drifted += 1
-        out(f"{path.relative_to(root)}: no source in solutions/ generates it any more")
+        say(f"{path.relative_to(root)}: no source in solutions/ generates it any more")
     return drifted
 
 
-def build(root=ROOT, force=False, out=print):
+def build(root=ROOT, force=False, say=print):
     """Write every generated file; refuse (return 1) to overwrite a learner's work."""
     wanted = planned(root)
     changes = {
@@ -192,10 +192,10 @@ def build(root=ROOT, force=False, out=print):
     }
     edited = [rel for rel in changes if (root / rel).exists() and not is_pristine(root / rel)]
     if edited and not force:
-        out("Not overwriting your work in:")
+        say("Not overwriting your work in:")
         for rel in edited:
-            out(f"  {rel}")
-        out(
+            say(f"  {rel}")
+        say(
             "These files differ from what `course build` wrote. To replace them with fresh "
             "copies anyway, run `course build --force`: your versions go to .course-backup/."
         )
@@ -204,10 +204,10 @@ def build(root=ROOT, force=False, out=print):
     for rel in edited:
         (backup / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(root / rel, backup / rel)
-        out(f"backed up {rel} to {backup.relative_to(root) / rel}")
+        say(f"backed up {rel} to {backup.relative_to(root) / rel}")
     for rel, text in changes.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text)
-        out(f"wrote {rel}")
-    out(f"{len(changes)} file(s) written, {len(wanted) - len(changes)} already up to date.")
+        say(f"wrote {rel}")
+    say(f"{len(changes)} file(s) written, {len(wanted) - len(changes)} already up to date.")
     return 0

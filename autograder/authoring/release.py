@@ -15,26 +15,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+from autograder.authoring import EARLIER, markers
 from autograder.authoring.build import helper_stub
 from autograder.checks.catalogue import compiled_json
+from autograder.errors import CourseError
 from autograder.lessons import LESSONS, ROOT
 from autograder.sandbox import kernel
 
-ASSIGNMENT = "lesson-{:02d}"
 FILLED = """\
 # helpers/{name}: lesson {number}, filled in with the reference so that lesson {lesson}
 # is graded on its own functions only.
 """
-SOLUTION_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
-
-
-def without_markers(source):
-    """The reference with its solution code kept and the marker lines dropped."""
-    return "".join(line for line in source.splitlines(True) if "SOLUTION" not in line)
-
-
 # What a release gives of the lessons before its own (`course release --earlier`).
-EARLIER = ("reference", "stubs")
 
 
 @functools.cache  # staging a class asks for the same package once per student
@@ -54,7 +46,7 @@ def helpers_for(lesson, version, earlier="reference"):
             files[path.name] = helper_stub(path)
         elif number < lesson.number:
             files[path.name] = FILLED.format(name=path.name, number=number, lesson=lesson.number)
-            files[path.name] += without_markers(path.read_text())
+            files[path.name] += markers.without_markers(path.read_text())
         elif version == "source":
             files[path.name] = path.read_text()
         else:
@@ -81,21 +73,8 @@ def nbgrader(course_dir, *args):
         text=True,
     )
     if run.returncode:
-        raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{run.stdout}{run.stderr}")
+        raise CourseError(f"nbgrader {' '.join(args)} failed:\n{run.stdout}{run.stderr}")
     return run
-
-
-def solution_lines(paths):
-    """The solution lines of these reference files long enough to be telling elsewhere."""
-    lines = set()
-    for path in paths:
-        inside = False
-        for line in path.read_text().splitlines():
-            if "### BEGIN SOLUTION" in line or "### END SOLUTION" in line:
-                inside = "BEGIN" in line
-            elif inside and len(line.strip()) > 20:
-                lines.add(line.strip())
-    return lines
 
 
 def leaks(folder, lesson, earlier="reference"):
@@ -106,7 +85,7 @@ def leaks(folder, lesson, earlier="reference"):
     """
     first = 1 if earlier == "stubs" else lesson.number
     filled = {f"{other.module}.py" for other in LESSONS if other.number < first}
-    telling = solution_lines(
+    telling = markers.solution_lines(
         ROOT / "solutions" / "helpers" / f"{other.module}.py"
         for other in LESSONS
         if other.number >= first
@@ -115,7 +94,7 @@ def leaks(folder, lesson, earlier="reference"):
     for path in sorted(folder.rglob("*")):
         if path.suffix in (".py", ".ipynb"):
             text = path.read_text()
-            found += [f"{path}: {marker}" for marker in SOLUTION_MARKERS if marker in text]
+            found += [f"{path}: {marker}" for marker in markers.ALL if marker in text]
             if path.suffix == ".py" and path.name not in filled:
                 found += [
                     f"{path}: {ln.strip()}" for ln in text.splitlines() if ln.strip() in telling
@@ -126,7 +105,7 @@ def leaks(folder, lesson, earlier="reference"):
 def outside_repository(folder):
     folder = Path(folder).resolve()
     if folder == ROOT or ROOT in folder.parents:
-        raise ValueError(f"{folder} must be outside the repository")
+        raise CourseError(f"{folder} must be outside the repository")
     return folder
 
 
@@ -144,14 +123,14 @@ def write_course(course_dir, db_url=None):
         config += f"c.CourseDirectory.db_url = {db_url!r}\n"
     (course_dir / "nbgrader_config.py").write_text(config)
     for lesson in LESSONS:
-        source = course_dir / "source" / ASSIGNMENT.format(lesson.number)
+        source = course_dir / "source" / lesson.assignment
         if source.exists():
             shutil.rmtree(source)
         write_files(source / "helpers", helpers_for(lesson, "source"))
-        shutil.copy(ROOT / "solutions" / f"{lesson.slug}.ipynb", source)
+        shutil.copy(ROOT / "solutions" / lesson.notebook, source)
 
 
-def release(course_dir, earlier="reference", out=print):
+def release(course_dir, earlier="reference", say=print):
     """Write nbgrader_config.py and source/, run generate_assignment, strip and check release/.
 
     `earlier` says what each release holds of the lessons before it: "reference" (their
@@ -159,16 +138,16 @@ def release(course_dir, earlier="reference", out=print):
     N-1's deadline) or "stubs" (students copy in their own earlier work).
     """
     if earlier not in EARLIER:
-        raise ValueError(f"--earlier must be one of {', '.join(EARLIER)}, not {earlier!r}")
+        raise CourseError(f"--earlier must be one of {', '.join(EARLIER)}, not {earlier!r}")
     course_dir = outside_repository(course_dir)
     write_course(course_dir)
     for lesson in LESSONS:
-        name = ASSIGNMENT.format(lesson.number)
+        name = lesson.assignment
         nbgrader(course_dir, "generate_assignment", name, "--force")
         released = course_dir / "release" / name
         write_files(released / "helpers", helpers_for(lesson, "release", earlier))
         problems = leaks(released, lesson, earlier)
         if problems:
-            raise RuntimeError("solution code survived in the release:\n" + "\n".join(problems))
-        out(f"released {name}: {lesson.title} -> {released} (earlier lessons: {earlier})")
+            raise CourseError("solution code survived in the release:\n" + "\n".join(problems))
+        say(f"released {name}: {lesson.title} -> {released} (earlier lessons: {earlier})")
     return 0

@@ -42,14 +42,15 @@ from nbformat.warnings import DuplicateCellId
 from nbgrader.utils import parse_utc
 from sqlalchemy.exc import SAWarning
 
-from autograder.authoring.release import ASSIGNMENT, helpers_for, outside_repository
+from autograder.authoring.release import helpers_for, outside_repository
 from autograder.checks.hidden import seed_for
-from autograder.grading import feedback, gradebook, lms, report, similarity
+from autograder.errors import CourseError
+from autograder.grading import LATE_POLICIES, feedback, gradebook, lms, report, similarity
 from autograder.grading.submissions import Problem, discover
-from autograder.lessons import LESSONS, ROOT
+from autograder.lessons import LESSONS, ROOT, chosen
 from autograder.sandbox import files, jail, kernel, trusted
+from solutions.helpers.judge import Status
 
-CELL_TIMEOUT = 30  # seconds per cell: nbgrader's default
 NOTEBOOK_TIMEOUTS = 10  # a whole notebook may take this many cell timeouts
 MAX_NOTEBOOK = 20 * 2**20  # bytes: a lesson notebook with its figures is under 2 MB
 MAX_TIMESTAMP = 100  # bytes: nbgrader writes "2026-11-29 06:03:35.123456 UTC"
@@ -63,8 +64,6 @@ KILL_WAIT = 10  # seconds for killed processes to be gone before their files are
 # 0.1 s to re-check and 12 s to run; functions that each sleep just under their limit,
 # 50 s and 5 minutes.
 SLOW_FACTOR, SLOW_MARGIN, SLOW_NOTEBOOK = 10, 10, 0.5
-# Two kernels on two cores: one BLAS thread each, or they fight over the cores.
-ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @dataclass(frozen=True)
@@ -86,7 +85,7 @@ class Task:
 
     @property
     def assignment(self):
-        return ASSIGNMENT.format(self.number)
+        return self.lesson.assignment
 
 
 @dataclass
@@ -125,7 +124,7 @@ def stage(work, course_dir):
     the work is unusable.
     """
     lesson = work.lesson
-    folder = course_dir / "submitted" / work.student / ASSIGNMENT.format(lesson.number)
+    folder = course_dir / "submitted" / work.student / lesson.assignment
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     text = files.read_regular(work.notebook, MAX_NOTEBOOK)
@@ -138,7 +137,7 @@ def stage(work, course_dir):
             notebook = nbformat.reads(text.decode(), as_version=4)
     except Exception as exc:  # any way a file can fail to be a notebook
         raise ValueError(f"{work.notebook.name} is not a valid notebook: {exc}") from None
-    nbformat.write(notebook, folder / f"{lesson.slug}.ipynb")
+    nbformat.write(notebook, folder / lesson.notebook)
     copies = [(work.notebook.parent / "timestamp.txt", folder)]
     if work.helpers is not None:
         (folder / "helpers").mkdir()
@@ -192,7 +191,7 @@ def start_worker(course_dir, template, seed, cell_timeout, limits, temp, log=Tru
         with database.with_suffix(".log").open("a") as chatter:
             os.dup2(chatter.fileno(), 2)
     warnings.simplefilter("ignore", SAWarning)  # see gradebook.add_submission
-    os.environ.update(dict.fromkeys(ONE_THREAD, "1"))
+    os.environ.update(jail.ONE_THREAD)
     kernel_limits = {"RLIMIT_CPU": cell_timeout * NOTEBOOK_TIMEOUTS, **limits}
     os.environ[kernel.LIMITS_VARIABLE] = json.dumps(kernel_limits)
     WORKER.update(
@@ -282,16 +281,16 @@ def reconcile(task, outcomes, kernel):
     rows = []
     for name in task.lesson.functions:
         outcome = outcomes[name]
-        score = worth[name] if outcome.status == "passed" else 0.0
+        score = worth[name] if outcome.status == Status.PASSED else 0.0
         status, message = outcome.status, outcome.message
         ran = None if kernel is None else kernel.get(name)
         public = trusted.public_verdict(outcome)
         if ran is not None and public is not None and (ran == worth[name]) != public:
-            status = "tamper_suspect"
+            status = Status.TAMPER_SUSPECT
             message = (
                 f"the notebook's graded cell {'passed' if ran else 'failed'} the public "
                 f"cases, the trusted re-check {'passed' if public else 'failed'} them"
-                + ("" if outcome.status == "passed" else f": {outcome.message}")
+                + ("" if outcome.status == Status.PASSED else f": {outcome.message}")
             )
         rows.append(
             report.Check(task.student, task.assignment, name, score, worth[name], status, message)
@@ -405,7 +404,7 @@ def not_graded(task, status, message):
 
 def failed(task, message):
     """A lesson whose grading failed: an error for every function, the reason recorded."""
-    return Graded(task, not_graded(task, "error", message), message, problems=[message])
+    return Graded(task, not_graded(task, Status.ERROR, message), message, problems=[message])
 
 
 def write_autograded(course, graded):
@@ -417,7 +416,7 @@ def write_autograded(course, graded):
     jail.remove_tree(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
     files.copy_regular_tree(course / "submitted" / task.student / task.assignment, folder)
-    (folder / f"{task.lesson.slug}.ipynb").write_bytes(graded.autograded)
+    (folder / task.lesson.notebook).write_bytes(graded.autograded)
     if graded.feedback_html is not None:
         page = course / "feedback" / task.student / task.assignment / f"{task.lesson.slug}.html"
         page.parent.mkdir(parents=True, exist_ok=True)
@@ -481,17 +480,17 @@ def run_pool(tasks, workers, start, on_done):
 def admit(work, task, course, gb, results):
     """Stage one lesson's work for grading (True), or record why there is nothing to grade."""
     if work.notebook is None:
-        message = f"{task.assignment} was not submitted: no {work.lesson.slug}.ipynb"
+        message = f"{task.assignment} was not submitted: no {work.lesson.notebook}"
         with suppress(gradebook.MissingEntry):
             gb.remove_submission(task.assignment, task.student)
-        results.add(task, not_graded(task, "missing", message), gb, stored=False)
+        results.add(task, not_graded(task, Status.MISSING, message), gb, stored=False)
         return False
     skipped = stage(work, course)
     if skipped:
         message = f"not a regular file, not copied: {', '.join(skipped)}"
         results.problems.append(Problem(task.student, task.assignment, message))
     if work.helpers is None:
-        checks = not_graded(task, "missing", "no helpers/ folder in the submission")
+        checks = not_graded(task, Status.MISSING, "no helpers/ folder in the submission")
         results.add(task, checks, gb, notebook_run="not run: no helpers/")
         return False
     return True
@@ -510,7 +509,7 @@ def submitted_at(work, problems):
         text = files.read_regular(path, MAX_TIMESTAMP)
         return None if text is None else parse_utc(text.decode().strip())
     except (ValueError, UnicodeDecodeError, OverflowError) as exc:
-        assignment = ASSIGNMENT.format(work.lesson.number)
+        assignment = work.lesson.assignment
         message = f"timestamp.txt is not a date and time ({report.printable(str(exc), 100)})"
         problems.append(Problem(work.student, assignment, message))
         return None
@@ -528,14 +527,14 @@ def grade(
     out,
     lessons=(),
     workers=None,
-    cell_timeout=CELL_TIMEOUT,
+    cell_timeout=jail.CELL_TIMEOUT,
     db_url=None,
     students=(),
     seed=None,
     limits=None,
     roster=None,
     due=None,
-    late_policy="none",
+    late_policy=LATE_POLICIES[0],
     cluster=None,
     say=print,
 ):
@@ -545,16 +544,16 @@ def grade(
     is the path of a CSV that maps an LMS download's names to student ids (:mod:`lms`).
     `due` gives lesson numbers their due dates (UTC datetimes); a submission's time is
     its ``timestamp.txt`` (nbgrader's exchange writes one), and `late_policy`
-    (:data:`gradebook.LATE_POLICIES`) says what lateness costs. `cluster` is the address
+    (:data:`LATE_POLICIES`) says what lateness costs. `cluster` is the address
     of a Dask scheduler (:mod:`autograder.grading.cluster`) to grade on instead of local workers.
     """
-    if late_policy not in gradebook.LATE_POLICIES:
-        raise ValueError(f"the late policy must be one of {', '.join(gradebook.LATE_POLICIES)}")
+    if late_policy not in LATE_POLICIES:
+        raise CourseError(f"the late policy must be one of {', '.join(LATE_POLICIES)}")
     submissions, out = Path(submissions).resolve(), outside_repository(out)
     if not submissions.is_dir():
-        raise ValueError(f"{submissions} is not a folder of submissions")
+        raise CourseError(f"{submissions} is not a folder of submissions")
     if out == submissions or submissions in out.parents or out in submissions.parents:
-        raise ValueError("SUBMISSIONS and --out must be separate folders")
+        raise CourseError("SUBMISSIONS and --out must be separate folders")
     out.mkdir(parents=True, exist_ok=True)
     seed = choose_seed(out, seed)
     db_url = db_url or gradebook.sqlite_url(out / "gradebook.db")
@@ -572,7 +571,7 @@ def grade(
     works, problems = discover(submissions, out / "unpacked", set(students), names)
     missing = set(students) - {work.student for work in works} - {p.student for p in problems}
     if missing:
-        raise ValueError(f"no submission for {', '.join(sorted(missing))} in {submissions}")
+        raise CourseError(f"no submission for {', '.join(sorted(missing))} in {submissions}")
     results = report.Results(seed, problems, late_policy)
     with gradebook.open_gradebook(db_url) as gb:
         gradebook.set_due_dates(gb, due or {})
@@ -608,7 +607,7 @@ def grade(
                     run_pool(order, workers or os.cpu_count(), start, done)
         finally:
             jail.remove_tree(temp)
-    scope = report.Scope(set(map(ASSIGNMENT.format, numbers)), set(students))
+    scope = report.Scope({lesson.assignment for lesson in chosen(numbers)}, set(students))
     results.write(out, scope)
     report.summary(out, say)
     similarity.report(out, course, say)

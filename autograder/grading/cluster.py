@@ -76,7 +76,7 @@ def staged_files(course, task):
     """The files the parent staged for `task`, as (path in the folder, bytes)."""
     folder = course / "submitted" / task.student / task.assignment
     wanted = [
-        (folder / f"{task.lesson.slug}.ipynb", MAX_NOTEBOOK),
+        (folder / task.lesson.notebook, MAX_NOTEBOOK),
         (folder / "timestamp.txt", MAX_TIMESTAMP),
         *((path, MAX_HELPERS_FILE) for path in sorted((folder / "helpers").glob("*.py"))),
     ]
@@ -173,7 +173,7 @@ def grade_remote(job):
         unpack(job, course / "submitted" / task.student / task.assignment)
         graded = batch.grade_task(task)
         graded_folder = course / "autograded" / task.student / task.assignment
-        notebook = graded_folder / f"{task.lesson.slug}.ipynb"
+        notebook = graded_folder / task.lesson.notebook
         if graded.notebook_run == "ran" and os.path.lexists(notebook):
             graded.autograded = files.read_regular(notebook, MAX_NOTEBOOK)
         return graded
@@ -208,7 +208,7 @@ def unpack(job, folder):
     """Write the job's files into `folder` (emptied first); only the names staging makes."""
     jail.remove_tree(folder)
     (folder / "helpers").mkdir(parents=True)
-    allowed = {f"{job.task.lesson.slug}.ipynb", "timestamp.txt"}
+    allowed = {job.task.lesson.notebook, "timestamp.txt"}
     for name, data in job.files:
         parts = PurePosixPath(name).parts
         helper = len(parts) == 2 and parts[0] == "helpers" and parts[1].endswith(".py")

@@ -16,14 +16,13 @@ ivy      a fresh clone that reached lesson 1 and filled in nothing: not_implemen
 =======  ===========================================================================
 """
 
-import re
 import shutil
 import tempfile
 import zipfile
 from pathlib import Path
 
 from autograder.authoring.build import helper_stub
-from autograder.authoring.release import without_markers
+from autograder.authoring.markers import regions, replace_solution, without_markers
 from autograder.lessons import LESSONS, ROOT
 
 SWAPPED_KL = """\
@@ -41,17 +40,6 @@ ENDLESS = """\
 DEMO_TIMEOUT = 10  # seconds per cell: finn's loop costs three of them, not three times 30
 
 
-def replace_solution(source, function, body):
-    """`source` with the solution of `function` replaced by `body`."""
-    pattern = rf"(def {function}\(.*?### BEGIN SOLUTION\n).*?(\s*### END SOLUTION)"
-    changed, count = re.subn(
-        pattern, lambda m: m[1] + body.rstrip("\n") + m[2], source, count=1, flags=re.S
-    )
-    if count != 1:
-        raise ValueError(f"no solution region for {function}")
-    return changed
-
-
 def reference_helpers(edits=None):
     """{file name: text} of a helpers package with every lesson filled in, then edited."""
     edits = edits or {}
@@ -60,7 +48,8 @@ def reference_helpers(edits=None):
         text = path.read_text()
         for function, body in edits.get(path.name, ()):
             text = replace_solution(text, function, body)
-        files[path.name] = without_markers(text) if "SOLUTION" in text else helper_stub(path)
+        solved = regions(text.splitlines())
+        files[path.name] = without_markers(text) if solved else helper_stub(path)
     return files
 
 
@@ -69,7 +58,7 @@ def working_copy(folder, helpers, skip=()):
     (folder / "lessons").mkdir(parents=True)
     for lesson in LESSONS:
         if lesson.number not in skip:
-            name = f"{lesson.slug}.ipynb"
+            name = lesson.notebook
             shutil.copyfile(ROOT / "lessons" / name, folder / "lessons" / name)
     if helpers is not None:
         (folder / "helpers").mkdir()

@@ -25,11 +25,10 @@ example) exports as 0. The total adds the graded lessons only.
 import csv
 from pathlib import Path
 
-from autograder.authoring.release import ASSIGNMENT
+from autograder.errors import CourseError
 from autograder.grading.report import read_csv, safe_cell
 from autograder.lessons import LESSONS
 
-FORMATS = ("canvas", "moodle", "wide")
 CANVAS_IDENTITY = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 
 
@@ -61,20 +60,20 @@ def student_scores(rows):
     still waiting for a hand grade, of one student's grades.csv `rows`."""
     marks, total, maximum, waiting = [], 0.0, 0.0, []
     for lesson in LESSONS:
-        row = rows.get(ASSIGNMENT.format(lesson.number))
+        row = rows.get(lesson.assignment)
         marks.append(number(None if row is None else float(row["score"])))
         if row is not None:
             total += float(row["score"])
             maximum += float(row["max_score"])
             if row["needs_manual_grade"] == "true":
-                waiting.append(ASSIGNMENT.format(lesson.number))
+                waiting.append(lesson.assignment)
     return marks, total, maximum, waiting
 
 
 def canvas(grades):
     header = [*CANVAS_IDENTITY, *map(column, LESSONS), "Final Points"]
     maxima = lesson_maxima(grades)
-    possible = [maxima.get(ASSIGNMENT.format(lesson.number)) for lesson in LESSONS]
+    possible = [maxima.get(lesson.assignment) for lesson in LESSONS]
     rows = [["Points Possible", "", "", "", "", *map(number, possible), ""]]
     for student, lessons in by_student(grades).items():
         marks, total, _, _ = student_scores(lessons)
@@ -94,7 +93,7 @@ def moodle(grades):
 def wide(grades):
     header = [
         "student_id",
-        *(ASSIGNMENT.format(lesson.number) for lesson in LESSONS),
+        *(lesson.assignment for lesson in LESSONS),
         "total",
         "max_total",
         "needs_manual_grade",
@@ -114,7 +113,7 @@ def export(out, fmt, to=None, say=print):
     out = Path(out)
     grades = read_csv(out / "grades.csv")
     if not grades:
-        raise ValueError(f"{out / 'grades.csv'} has no grades: run course grade first")
+        raise CourseError(f"{out / 'grades.csv'} has no grades: run course grade first")
     header, rows = BUILDERS[fmt](grades)
     target = Path(to) if to else out / f"export-{fmt}.csv"
     with target.open("w", newline="") as f:

@@ -38,7 +38,9 @@ from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
+from autograder.errors import CourseError
 from autograder.grading.sanitize import clean
+from solutions.helpers.judge import Status
 
 TEMPLATES = Path(__file__).with_name("templates")
 TEMPLATE = "course-feedback"
@@ -51,7 +53,6 @@ MATHJAX_FILE = "sphinx-mathjax-offline/static/mathjax/tex-svg.js"
 # names no remote host at all (the Content-Security-Policy would block them anyway).
 REMOTE = re.compile(r"https://cdn\.jsdelivr\.net/npm/")
 MAX_MESSAGE = 2000  # characters of a verdict's message: checks.csv's cap on a cell
-STATUSES = ("passed", "failed", "error", "timeout", "missing", "not_implemented", "tamper_suspect")
 
 
 @functools.cache
@@ -130,7 +131,7 @@ class TrustedVerdicts(NbGraderPreprocessor):
 
 def shown_verdict(verdict, hide):
     status = str(verdict.get("status", ""))
-    status = status if status in STATUSES else "error"
+    status = status if status in {s.value for s in Status} else Status.ERROR.value
     text = "".join(
         c if c.isprintable() or c == "\n" else "\ufffd" for c in str(verdict.get("message", ""))
     )
@@ -266,7 +267,7 @@ def feedback_zips(out, to):
     """
     source, to = Path(out) / "feedback", Path(to)
     if not source.is_dir():
-        raise ValueError(f"{source} does not exist: run `course grade` into {out} first")
+        raise CourseError(f"{source} does not exist: run `course grade` into {out} first")
     to.mkdir(parents=True, exist_ok=True)
     written = []
     for folder in sorted(p for p in source.iterdir() if p.is_dir() and not p.is_symlink()):

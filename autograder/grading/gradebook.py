@@ -26,7 +26,8 @@ from nbgrader.coursedir import CourseDirectory
 from sqlalchemy.exc import SAWarning
 from traitlets.config.loader import PyFileConfigLoader
 
-from autograder.authoring.release import ASSIGNMENT, write_course
+from autograder.authoring.release import write_course
+from autograder.errors import CourseError
 from autograder.lessons import LESSONS, ROOT
 
 
@@ -58,7 +59,7 @@ def api(course_dir, db_url, cell_timeout=None):
 
 def succeeded(result, what):
     if not result["success"]:
-        raise RuntimeError(f"nbgrader {what} failed:\n{result.get('error') or result.get('log')}")
+        raise CourseError(f"nbgrader {what} failed:\n{result.get('error') or result.get('log')}")
 
 
 def sqlite_url(path):
@@ -69,7 +70,7 @@ def generate(course_dir, db_url):
     """nbgrader generate_assignment for every lesson: the assignments and grade cells."""
     grader = api(course_dir, db_url)
     for lesson in LESSONS:
-        succeeded(grader.generate_assignment(ASSIGNMENT.format(lesson.number)), "generate")
+        succeeded(grader.generate_assignment(lesson.assignment), "generate")
     # The release/ this writes as a side effect would hold the reference solutions in .py
     # form, and it is not for students: `course release` is what makes theirs.
     shutil.rmtree(course_dir / "release", ignore_errors=True)
@@ -118,7 +119,7 @@ def prepare_course(course_dir, db_url):
 @functools.cache  # asked once per graded submission; the notebook does not change
 def points(lesson):
     """{grade id: points} of the lesson's autograded cells and its hand-graded ones."""
-    nb = nbformat.read(ROOT / "solutions" / f"{lesson.slug}.ipynb", as_version=4)
+    nb = nbformat.read(ROOT / "solutions" / lesson.notebook, as_version=4)
     cells = [c.metadata.nbgrader for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
     return {c["grade_id"]: float(c["points"]) for c in cells}
 
@@ -126,7 +127,7 @@ def points(lesson):
 def submitted_notebook(gb, lesson, student):
     """The student's notebook for `lesson` in the gradebook, or None."""
     try:
-        return gb.find_submission_notebook(lesson.slug, ASSIGNMENT.format(lesson.number), student)
+        return gb.find_submission_notebook(lesson.slug, lesson.assignment, student)
     except MissingEntry:
         return None
 
@@ -139,7 +140,7 @@ def kernel_scores(gb, lesson, student):
 
 def set_auto_scores(gb, lesson, student, scores):
     """Write the trusted scores as the auto scores of the matching grade cells."""
-    assignment = ASSIGNMENT.format(lesson.number)
+    assignment = lesson.assignment
     for name, score in scores.items():
         grade = gb.find_grade(name, lesson.slug, assignment, student)
         grade.auto_score = score
@@ -183,7 +184,6 @@ def add_submission(gb, assignment, student):
 
 # What a late submission costs (`course grade --late-policy`), as nbgrader's own
 # LateSubmissionPlugin names them: nothing (its lateness is recorded), or every point.
-LATE_POLICIES = ("none", "zero")
 
 
 def store(gb, lesson, task, auto_scores, flagged=False, late_policy="none"):
@@ -194,7 +194,7 @@ def store(gb, lesson, task, auto_scores, flagged=False, late_policy="none"):
     date, `late_policy` decides the penalty. Returns (score less the penalty, max score,
     needs manual grade, seconds late).
     """
-    student, assignment = task.student, ASSIGNMENT.format(lesson.number)
+    student, assignment = task.student, lesson.assignment
     gb.update_or_create_student(student)
     scores, comments = hand_graded(gb, lesson, student)
     try:
@@ -222,12 +222,13 @@ def store(gb, lesson, task, auto_scores, flagged=False, late_policy="none"):
 
 def set_due_dates(gb, due):
     """Give each lesson number in `due` its due date (a datetime in UTC) in the gradebook."""
-    for number, when in due.items():
-        gb.update_or_create_assignment(ASSIGNMENT.format(number), duedate=when)
+    for lesson in LESSONS:
+        if lesson.number in due:
+            gb.update_or_create_assignment(lesson.assignment, duedate=due[lesson.number])
 
 
 def lesson_max_score(gb, lesson):
-    return gb.find_assignment(ASSIGNMENT.format(lesson.number)).max_score
+    return gb.find_assignment(lesson.assignment).max_score
 
 
 def open_gradebook(db_url):

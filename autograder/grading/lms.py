@@ -28,6 +28,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.errors import CourseError
 from autograder.sandbox import files
 
 MOODLE = re.compile(r"(?P<name>.+)_(?P<lms_id>\d+)_assignsubmission_[a-z]+_?")
@@ -74,18 +75,18 @@ def read_roster(path):
     """The Roster in a CSV file; ValueError naming what is wrong with it."""
     text = files.read_regular(Path(path), MAX_ROSTER)
     if text is None:
-        raise ValueError(f"the roster {path} is not a regular file of at most 1 MB")
+        raise CourseError(f"the roster {path} is not a regular file of at most 1 MB")
     rows = list(csv.DictReader(text.decode("utf-8-sig").splitlines()))
     columns = set(rows[0]) if rows else set()
     if "student_id" not in columns or not columns & {"lms_id", "name"}:
-        raise ValueError(f"the roster {path} needs a student_id column and lms_id or name")
+        raise CourseError(f"the roster {path} needs a student_id column and lms_id or name")
     roster = Roster()
     for number, row in enumerate(rows, start=2):  # line 1 is the header
         keys = [(roster.by_id, (row.get("lms_id") or "").strip())]
         keys += [(roster.by_name, key) for key in name_keys(row.get("name") or "")]
         for index, key in keys:
             if key and index.setdefault(key, row["student_id"].strip()) != row["student_id"]:
-                raise ValueError(f"the roster {path}, line {number}: {key} names two students")
+                raise CourseError(f"the roster {path}, line {number}: {key} names two students")
     return roster
 
 

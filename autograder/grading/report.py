@@ -26,6 +26,7 @@ from rich.table import Table
 from rich.text import Text
 
 from autograder.grading import gradebook
+from solutions.helpers.judge import Status
 
 GRADES = ("student_id", "lesson", "score", "max_score", "needs_manual_grade")
 CHECKS = ("student_id", "lesson", "grade_id", "function", "score", "max_score", "status", "message")
@@ -42,7 +43,7 @@ SUBMISSIONS = (
     "problems",
 )
 # Statuses that are not a plain grading outcome: the summary lists them as problems.
-FAULTS = ("error", "timeout", "missing", "tamper_suspect")
+FAULTS = (Status.ERROR, Status.TIMEOUT, Status.MISSING, Status.TAMPER_SUSPECT)
 BINS = 5  # the distribution's bins: 0-20%, ..., 80-100%
 BARS = " ▁▂▃▄▅▆▇█"
 # OWASP's CSV-injection rule: a spreadsheet runs a cell that begins with one of = + - @,
@@ -112,7 +113,7 @@ class Results:
         lesson = task.lesson
         if stored:
             auto = {check.grade_id: check.score for check in checks}
-            suspect = any(check.status == "tamper_suspect" for check in checks)
+            suspect = any(check.status == Status.TAMPER_SUSPECT for check in checks)
             stored = gradebook.store(gb, lesson, task, auto, suspect, self.late_policy)
             score, max_score, needs, late = stored
         else:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
-from autograder.authoring.release import ASSIGNMENT, without_markers
+from autograder.authoring.markers import without_markers
 from autograder.grading.report import safe_cell
 from autograder.lessons import LESSONS, ROOT
 from autograder.sandbox import files
@@ -132,7 +132,7 @@ def submissions_of(course, lesson):
     names = set(lesson.functions)
     reference = ROOT / "solutions" / "helpers" / f"{lesson.module}.py"
     found = {REFERENCE: fingerprints(without_markers(reference.read_text()), names)}
-    assignment = ASSIGNMENT.format(lesson.number)
+    assignment = lesson.assignment
     for folder in sorted((Path(course) / "submitted").glob(f"*/{assignment}")):
         source = read_module(folder / "helpers" / f"{lesson.module}.py")
         if source is not None:
@@ -153,7 +153,7 @@ def flags_of(lesson, submissions):
                 same_text = submissions[a][name][0] == submissions[b][name][0]
                 shared[a, b][name] = "identical" if same_text else "same after renaming"
     needed = threshold(len(lesson.functions))
-    assignment = ASSIGNMENT.format(lesson.number)
+    assignment = lesson.assignment
     return [
         Flag(
             assignment,

@@ -29,7 +29,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from autograder.authoring.release import ASSIGNMENT
+from autograder.errors import CourseError
 from autograder.grading import lms
 from autograder.grading.report import REJECTED, printable
 from autograder.lessons import LESSONS
@@ -109,7 +109,7 @@ def entries(folder):
 def is_layout(folder):
     """Whether `folder` is a working copy itself rather than a wrapper around one."""
     names = {p.name for p in entries(folder)}
-    lesson_folders = {ASSIGNMENT.format(lesson.number) for lesson in LESSONS}
+    lesson_folders = {lesson.assignment for lesson in LESSONS}
     return bool(names & ({"helpers", "lessons"} | lesson_folders)) or any(
         name.endswith(".ipynb") for name in names
     )
@@ -230,7 +230,7 @@ def regular(path):
 
 def find_notebook(folder, lesson):
     """The lesson's notebook in `folder`: its own name, or the one renamed copy of it."""
-    exact = folder / f"{lesson.slug}.ipynb"
+    exact = folder / lesson.notebook
     if exact.is_file() and regular(exact):
         return exact
     renamed = [p for p in folder.glob(f"{lesson.slug[:3]}*.ipynb") if p.is_file() and regular(p)]
@@ -239,7 +239,7 @@ def find_notebook(folder, lesson):
 
 def lesson_files(root, lesson):
     """(notebook, helpers folder) of one lesson in a working copy, None where absent."""
-    own = root / ASSIGNMENT.format(lesson.number)
+    own = root / lesson.assignment
     if own.is_dir() and regular(own):
         notebooks, helpers = own, own / "helpers"
     elif (root / "lessons").is_dir() and regular(root / "lessons"):
@@ -343,7 +343,7 @@ def discover(submissions, unpack_dir, students=None, roster=None):
     submissions, unpack_dir = Path(submissions), Path(unpack_dir)
     roster = roster or lms.Roster()
     if not submissions.is_dir():
-        raise ValueError(f"{submissions} is not a folder of submissions")
+        raise CourseError(f"{submissions} is not a folder of submissions")
     found, problems, seen = [], [], {}
     for name, identify in candidates(submissions, unpack_dir, roster):
         student = rejected_label(name)  # until the entry proves to be a student's

@@ -76,6 +76,12 @@ DEVICES = ("/dev/null", "/dev/zero", "/dev/random", "/dev/urandom")
 
 # Resource limits, configurable per run. The address space leaves room for NumPy and
 # SciPy (about 0.5 GiB mapped) and any honest computation in this course.
+# BLAS and OpenMP at one thread in every sandboxed process: two kernels on two cores
+# otherwise fight over them, and a student's matrix product cannot take a whole machine.
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+CELL_TIMEOUT = 30  # seconds per notebook cell, as nbgrader's default
+
 LIMITS = {
     "RLIMIT_CPU": 60,
     "RLIMIT_AS": 2 * 2**30,

@@ -38,15 +38,7 @@ from autograder.sandbox import files, jail
 NAME = "logits-to-loss-sandbox"
 # What the kernel's environment keeps: nbgrader's flag, the parent ipykernel watches,
 # one BLAS thread. Nothing else of the grader's: no seed, no token, no path.
-KEEP = (
-    "NBGRADER_EXECUTION",
-    "JPY_PARENT_PID",
-    "OMP_NUM_THREADS",
-    "OPENBLAS_NUM_THREADS",
-    "MKL_NUM_THREADS",
-    "LANG",
-    "LC_ALL",
-)
+KEEP = ("NBGRADER_EXECUTION", "JPY_PARENT_PID", *jail.ONE_THREAD, "LANG", "LC_ALL")
 # Set for the kernel, so that no library writes the grader's paths into the notebook:
 # joblib (imported by scikit-learn) cannot make semaphores in the sandbox, and warns so,
 # naming its own file in the course's environment, before it works serially; told to

@@ -48,7 +48,7 @@ from autograder.sandbox import child, files, jail
 from autograder.sandbox.child import PROBES, Unreadable, decode, encode, read_bounded
 from solutions.helpers import judge
 from solutions.helpers.checking import TIME_LIMIT, TookTooLong, timed_out
-from solutions.helpers.judge import Call, Case, Outcome, Raised, changed
+from solutions.helpers.judge import Call, Case, Outcome, Raised, Status, changed
 
 # The packages a learner's helpers may import besides the standard library.
 ALLOWED_PACKAGES = ("numpy", "scipy")
@@ -254,9 +254,7 @@ def scrubbed_environment():
     return {
         "PATH": "/usr/bin:/bin",
         "LANG": "C.UTF-8",
-        "OMP_NUM_THREADS": "1",
-        "OPENBLAS_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
+        **jail.ONE_THREAD,
     }
 
 
@@ -395,15 +393,15 @@ def judge_recorded(folder, calls, name):
     try:
         return judge.judge(catalogue.compiled()[name], recorded())
     except LookupError:
-        return Outcome(name, "missing", f"helpers has no function named {name}")
+        return Outcome(name, Status.MISSING, f"helpers has no function named {name}")
     except TookTooLong:
-        return Outcome(name, "timeout", timed_out(name).message, len(reached))
+        return Outcome(name, Status.TIMEOUT, timed_out(name).message, len(reached))
     except Stopped:
         return None
     except Unreadable as exc:
-        return Outcome(name, "error", f"the re-check's record for {name} was malformed: {exc}")
+        return Outcome(name, Status.ERROR, f"the re-check's record for {name} was malformed: {exc}")
     except (ValueError, KeyError, TypeError, OSError) as exc:
-        return Outcome(name, "error", f"{name}'s result could not be read: {exc}")
+        return Outcome(name, Status.ERROR, f"{name}'s result could not be read: {exc}")
 
 
 def why_not_imported(folder, ending):
@@ -424,7 +422,7 @@ def import_problem(folder, names, ending):
     message = why_not_imported(folder, ending)
     if message is None:
         return None
-    return {name: Outcome(name, "error", message) for name in names}
+    return {name: Outcome(name, Status.ERROR, message) for name in names}
 
 
 @contextmanager
@@ -444,7 +442,7 @@ def wall_clock_budget(count):
 
 def out_of_time(name, budget):
     message = f"the re-check of this submission ran out of its {budget} s before {name} was judged"
-    return Outcome(name, "timeout", message)
+    return Outcome(name, Status.TIMEOUT, message)
 
 
 def recheck(helpers_dir, names, seed, limits=None, budget=None):
@@ -482,9 +480,9 @@ def public_verdict(outcome):
     """Whether the function passed its public items, as a learner's own check judges
     them: True, False, or None where the re-check did not get to a verdict on them."""
     public = len(catalogue.compiled()[outcome.function].items)
-    if outcome.status == "passed" or outcome.judged > public:
+    if outcome.status == Status.PASSED or outcome.judged > public:
         return True
-    if outcome.status == "timeout":
+    if outcome.status == Status.TIMEOUT:
         return None
     return False
 
@@ -510,7 +508,7 @@ def judge_run(folder, calls, names, ending, budget):
         elif outcome is None and ending == "stalled":
             outcome = timed_out(name)
         elif outcome is None:
-            outcome = Outcome(name, "error", f"{name} ended the Python process (sys.exit?)")
+            outcome = Outcome(name, Status.ERROR, f"{name} ended the Python process (sys.exit?)")
         outcomes[name] = outcome
         if name == culprit:
             break

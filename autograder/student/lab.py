@@ -20,7 +20,7 @@ from pathlib import Path
 from autograder.lessons import LESSONS, ROOT
 
 # Lesson 1 open, and the file browser at the root, where lessons/ and helpers/ sit side by side.
-STUDENT_LANDING = f"/lab/tree/lessons/{LESSONS[0].slug}.ipynb?file-browser-path=/"
+STUDENT_LANDING = f"/lab/tree/lessons/{LESSONS[0].notebook}?file-browser-path=/"
 # nbgrader's instructor tools, of no use to a student outside a course directory: the
 # formgrader, "Create Assignment" (which edits grading metadata), and the assignment and
 # course lists, which look for an exchange that is not there ("Error fetching courses!").
@@ -102,14 +102,14 @@ def terminal_shell():
     return [f"--ServerApp.terminado_settings={settings!r}"]
 
 
-def main(jupyter_args=(), course_dir=None, out=print):
+def main(jupyter_args=(), course_dir=None, say=print):
     """Start JupyterLab on lesson 1, or on the formgrader of a released course."""
     problems = environment_problems()
     if problems:
-        out("The course cannot start in this environment:")
+        say("The course cannot start in this environment:")
         for problem in problems:
-            out(f"  - {problem}")
-        out(f"Fix: from {ROOT}, run  python3 -m pip install -e .  (in the venv you use).")
+            say(f"  - {problem}")
+        say(f"Fix: from {ROOT}, run  python3 -m pip install -e .  (in the venv you use).")
         return 1
     if course_dir is None:
         root, landing = ROOT, STUDENT_LANDING
@@ -120,7 +120,7 @@ def main(jupyter_args=(), course_dir=None, out=print):
         root, landing = Path(course_dir).resolve(), "/formgrader"
         disabled, mode = OFFLINE_PLUGINS, []
         if not (root / "nbgrader_config.py").exists():
-            out(f"{root} has no nbgrader_config.py: lay the course out with `course release`.")
+            say(f"{root} has no nbgrader_config.py: lay the course out with `course release`.")
             return 1
     command = [
         sys.executable,
@@ -137,7 +137,7 @@ def main(jupyter_args=(), course_dir=None, out=print):
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         # Containers and CI machines often run as root; Jupyter refuses that by default.
-        out("Running as root: starting JupyterLab with --allow-root.")
+        say("Running as root: starting JupyterLab with --allow-root.")
         command.append("--allow-root")
     with tempfile.TemporaryDirectory(prefix="course-lab-") as config_dir:
         # nbgrader reads its config from the cwd

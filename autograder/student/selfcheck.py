@@ -2,14 +2,14 @@
 
 It prints what ``python -m helpers`` prints in a class, where the course is not
 installed: both are :func:`solutions.helpers.checking.report` on the compiled cases,
-so a function that passes here passes the graded cells' public cases too.
+so a function that passes here passes the graded cells' public cases too. The
+arguments are that command's too (:func:`solutions.helpers.checking.add_arguments`).
 """
 
 import importlib
 import sys
 from pathlib import Path
 
-from autograder.lessons import LESSONS
 from solutions.helpers import checking
 
 
@@ -22,21 +22,12 @@ def import_helpers(use_reference):
     return importlib.import_module("helpers")
 
 
-def main(names=(), lessons=(), use_reference=False, out=print):
-    """Check the named functions (default: all); return the exit status."""
-    _, specs = checking.compiled()
-    unknown = [name for name in names if name not in specs]
-    if unknown:
-        out(f"No graded function named {', '.join(unknown)}. Known: {', '.join(specs)}")
-        return 2
-    missing = sorted(set(lessons) - {lesson.number for lesson in LESSONS})
-    if missing:
-        out(f"No lesson {', '.join(map(str, missing))}: the lessons are 1 to {len(LESSONS)}")
-        return 2
+def main(names=(), lessons=(), use_reference=False, say=print):
+    """Check the named functions (default: all) of these lessons; return the exit status."""
     try:
         module = import_helpers(use_reference)
     except Exception as exc:  # a syntax error or crash in the learner's files
-        out(f"Could not import helpers: {type(exc).__name__}: {exc}")
-        out("Fix that first: until helpers imports, no function can be checked.")
+        say(f"Could not import helpers: {type(exc).__name__}: {exc}")
+        say("Fix that first: until helpers imports, no function can be checked.")
         return 1
-    return checking.report(module, names, lessons, out)
+    return checking.report(module, names, lessons, say)

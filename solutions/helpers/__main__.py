@@ -5,7 +5,7 @@ folder, NumPy and SciPy. Run it from the folder that holds ``helpers/``::
 
     python -m helpers                  # every function
     python -m helpers softmax logit    # just these
-    python -m helpers --lesson 2       # one lesson's
+    python -m helpers --lessons 2      # one lesson's
 """
 
 import sys

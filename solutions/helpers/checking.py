@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from . import judge
+from .judge import Status
 
 TIME_LIMIT = 10  # seconds per function: generous for these tiny inputs, short for a hang
 
@@ -82,14 +83,14 @@ def run(fn, spec, extra=()):
 
 def timed_out(name):
     message = f"{name} ran for over {TIME_LIMIT} s: an infinite loop?"
-    return judge.Outcome(name, "timeout", message)
+    return judge.Outcome(name, Status.TIMEOUT, message)
 
 
 def outcome_of(module, spec):
     """The Outcome of the function `spec` names in `module` (the learner's package)."""
     fn = getattr(module, spec.name, None)
     if not callable(fn):
-        return judge.Outcome(spec.name, "missing", f"helpers has no function named {spec.name}")
+        return judge.Outcome(spec.name, Status.MISSING, f"helpers has no function named {spec.name}")
     return run(fn, spec)
 
 
@@ -119,9 +120,9 @@ def check(name):
     """
     spec = compiled()[1][name]
     outcome = outcome_of(learner(), spec)
-    if outcome.status == "not_implemented":
+    if outcome.status == Status.NOT_IMPLEMENTED:
         raise CheckFailed(where_to_write(name) + ", then run this cell again.")
-    if outcome.status != "passed":
+    if outcome.status != Status.PASSED:
         raise CheckFailed(outcome.message)
     print(f"{name}: all {outcome.judged} public cases pass")
 
@@ -147,70 +148,123 @@ def examples(name):
     spec = compiled()[1][name]
     fn = getattr(learner(), name, None)
     outcome = outcome_of(learner(), spec)
-    if outcome.status == "not_implemented":
+    if outcome.status == Status.NOT_IMPLEMENTED:
         print(where_to_write(name) + ", then run this cell again.")
         return
-    if outcome.status == "missing":
+    if outcome.status == Status.MISSING:
         print(outcome.message)
         return
     for case in (c for c in spec.cases if c.example):
         done = judge.call(fn, case.args, case.kwargs)
         shown = judge.render_call(name, case.args, case.kwargs)
         print(f"{shown} = {judge.describe(done.result)}: {verdict(done, case, name, spec.ulps)}")
-    if outcome.status == "passed":
+    if outcome.status == Status.PASSED:
         print(f"{name}: all {outcome.judged} public cases pass; the graded cell runs the same")
     else:
-        print(f"{name} {judge.STATUSES[outcome.status]}: {outcome.message}")
+        print(f"{name} {Status(outcome.status).label}: {outcome.message}")
 
 
-def report(module, names=(), lessons=(), out=print):
+def report(module, names=(), lessons=(), say=print):
     """Check the named functions of `module` (default: all), lesson by lesson; exit status.
 
     What ``python -m helpers`` and ``course check`` print.
     """
     catalogue, specs = compiled()
-    counts = dict.fromkeys(judge.STATUSES, 0)
-    out(f"Checking {Path(module.__file__).parent}")
+    counts = dict.fromkeys(Status, 0)
+    say(f"Checking {Path(module.__file__).parent}")
     for lesson in catalogue:
         wanted = [n for n in lesson["functions"] if not names or n in names]
         if not wanted or (lessons and lesson["number"] not in lessons):
             continue
-        out(f"\nLesson {lesson['number']}: {lesson['title']}")
+        say(f"\nLesson {lesson['number']}: {lesson['title']}")
         for name in wanted:
             outcome = outcome_of(module, specs[name])
             counts[outcome.status] += 1
-            label = judge.STATUSES[outcome.status]
-            detail = f" ({outcome.message})" if outcome.status == "passed" else ""
-            out(f"  {label:<20} {name}{detail}")
-            if outcome.status not in ("passed", "not_implemented"):
-                out(f"      {outcome.message}")
-    out("\n" + ", ".join(f"{n} {judge.STATUSES[s]}" for s, n in counts.items() if n))
-    return 0 if counts["passed"] == sum(counts.values()) else 1
+            label = Status(outcome.status).label
+            detail = f" ({outcome.message})" if outcome.status == Status.PASSED else ""
+            say(f"  {label:<20} {name}{detail}")
+            if outcome.status not in (Status.PASSED, Status.NOT_IMPLEMENTED):
+                say(f"      {outcome.message}")
+    say("\n" + ", ".join(f"{n} {s.label}" for s, n in counts.items() if n))
+    return 0 if counts[Status.PASSED] == sum(counts.values()) else 1
+
+
+EXAMPLES = """\
+examples:
+  python -m helpers                  every function
+  python -m helpers softmax logit    just these
+  python -m helpers --lessons 2,3    lessons 2 and 3
+"""
+
+
+def lesson_numbers(text):
+    """'1,3' -> [1, 3]: the ``--lessons`` of every command, checked against the course's.
+
+    >>> lesson_numbers("1,3")
+    [1, 3]
+    >>> lesson_numbers("7")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: lessons are numbered 1 to 5, not '7'
+    """
+    numbers = [lesson["number"] for lesson in compiled()[0]]
+    try:
+        chosen = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a list of lesson numbers") from None
+    if not chosen or not set(chosen) <= set(numbers):
+        raise argparse.ArgumentTypeError(
+            f"lessons are numbered {numbers[0]} to {numbers[-1]}, not {text!r}"
+        )
+    return chosen
+
+
+def add_arguments(parser):
+    """The arguments of ``python -m helpers``, which ``course check`` shares."""
+    parser.add_argument(
+        "names", nargs="*", metavar="NAME", help="graded functions to check (default: all)"
+    )
+    parser.add_argument(
+        "--lessons",
+        "--lesson",
+        type=lesson_numbers,
+        action="extend",
+        default=[],
+        metavar="N[,N...]",
+        help="only these lessons, e.g. 2 or 1,3 (default: all)",
+    )
+
+
+def unknown_names(names):
+    """A usage error's words for names that are not graded functions, or None."""
+    _, specs = compiled()
+    unknown = [name for name in names if name not in specs]
+    if unknown:
+        return f"no graded function named {', '.join(unknown)}; the graded functions are: " + (
+            ", ".join(specs)
+        )
+    return None
 
 
 def main(argv=None):
-    """``python -m helpers [NAME ...] [--lesson N ...]``: check your helpers."""
-    _, specs = compiled()
+    """``python -m helpers [NAME ...] [--lessons N[,N...]]``: check your helpers."""
     parser = argparse.ArgumentParser(
         prog="python -m helpers",
         description="Check your helpers on the public cases, as the graded cells do.",
-        epilog="example: python -m helpers softmax --lesson 3",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("names", nargs="*", metavar="NAME", help="graded functions to check")
-    parser.add_argument("--lesson", type=int, action="append", default=[], help="lesson number")
+    add_arguments(parser)
     args = parser.parse_args(argv)
-    unknown = [name for name in args.names if name not in specs]
-    if unknown:
-        parser.error(f"no graded function named {', '.join(unknown)}")
-    numbers = [lesson["number"] for lesson in compiled()[0]]
-    if set(args.lesson) - set(numbers):
-        parser.error(f"the lessons are numbered {numbers[0]} to {numbers[-1]}")
+    problem = unknown_names(args.names)
+    if problem:
+        parser.error(problem)
     try:
         module = learner()
     except Exception as exc:  # a syntax error or crash in the learner's files
         print(f"Could not import helpers: {type(exc).__name__}: {exc}")
         return 1
-    return report(module, args.names, args.lesson)
+    return report(module, args.names, args.lessons)
 
 
 def compare(label, actual, expected, rtol=1e-7, atol=1e-12):

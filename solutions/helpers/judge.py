@@ -25,6 +25,7 @@ import json
 import math
 import warnings
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 
 import numpy as np
@@ -37,16 +38,34 @@ import numpy as np
 # by eps*|z|: log_softmax(z) carries an absolute error near eps*max|z| even where
 # the result itself is small.
 DEFAULT_ULPS = 64
-# The statuses of a function, from best to worst, and how a report labels them.
-STATUSES = {
-    "passed": "passed",
-    "failed": "FAILED",
-    "error": "ERROR",
-    "timeout": "TIMEOUT",
-    "not_implemented": "not yet implemented",
-    "missing": "MISSING",
-}
 CASES = Path(__file__).with_name("cases.json")
+
+
+class Status(str, Enum):
+    """A graded function's status: the one vocabulary of the checks, the CSVs and the pages.
+
+    A string too (``Status.PASSED == "passed"``), so that it reads back from JSON and
+    CSV as written. ``TAMPER_SUSPECT`` is the grader's alone: the notebook's graded cell
+    and the trusted re-check disagreed on the same public cases.
+    """
+
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"
+    TIMEOUT = "timeout"
+    NOT_IMPLEMENTED = "not_implemented"
+    MISSING = "missing"
+    TAMPER_SUSPECT = "tamper_suspect"
+
+    def __str__(self):
+        return self.value
+
+    @property
+    def label(self):
+        """How a learner's report shows it: the problems in capitals."""
+        return {Status.PASSED: "passed", Status.NOT_IMPLEMENTED: "not yet implemented"}.get(
+            self, self.value.upper().replace("_", " ")
+        )
 
 
 # -- the functions some cases pass as arguments (numerical_gradient's f) ---------------
@@ -381,7 +400,7 @@ def value_problem(actual, expected, ulps=DEFAULT_ULPS, scale=1.0):
 
 def not_implemented(done, name):
     if done.error is not None and done.error.is_a("NotImplementedError"):
-        return "not_implemented", f"{name} is not yet implemented"
+        return Status.NOT_IMPLEMENTED, f"{name} is not yet implemented"
     return None
 
 
@@ -390,15 +409,15 @@ def judge_case(done, case, name, ulps=DEFAULT_ULPS):
     shown = render_call(name, case.args, case.kwargs)
     hint = f": {case.hint}" if case.hint else ""
     if done.error is not None:
-        return not_implemented(done, name) or ("error", f"{shown} raised {done.error}")
+        return not_implemented(done, name) or (Status.ERROR, f"{shown} raised {done.error}")
     if done.mutated:
-        return "failed", f"{shown} changed its input in place: work on a copy instead"
+        return Status.FAILED, f"{shown} changed its input in place: work on a copy instead"
     scale = case.scale if case.scale is not None else input_scale(*case.args, *case.kwargs.values())
     problem = value_problem(done.result, case.expected, ulps=ulps, scale=scale)
     if problem:
-        return "failed", f"{shown} {problem}{hint}"
+        return Status.FAILED, f"{shown} {problem}{hint}"
     if done.warnings and (case.quiet or np.all(np.isfinite(case.expected))):
-        return "failed", "{} warned {}: {}{}".format(shown, *done.warnings[0], hint)
+        return Status.FAILED, "{} warned {}: {}{}".format(shown, *done.warnings[0], hint)
     return None
 
 
@@ -407,12 +426,12 @@ def judge_raises(done, bad, name):
     shown = render_call(name, bad.args, bad.kwargs)
     if done.error is None:
         return (
-            "failed",
+            Status.FAILED,
             f"{shown} returned {describe(done.result)}; it should raise ValueError: {bad.why}",
         )
     if not done.error.is_a("ValueError"):
         problem = not_implemented(done, name)
-        return problem or ("failed", f"{shown} raised {done.error}; raise ValueError: {bad.why}")
+        return problem or (Status.FAILED, f"{shown} raised {done.error}; raise ValueError: {bad.why}")
     return None
 
 
@@ -425,13 +444,13 @@ def judge_item(done, item, name, ulps=DEFAULT_ULPS):
 
 @dataclass(frozen=True)
 class Outcome:
-    """A function's verdict: a status of :data:`STATUSES`, and what to do about it.
+    """A function's verdict: its :class:`Status`, and what to do about it.
 
     `judged` counts the items judged before the verdict: where a problem stopped it.
     """
 
     function: str
-    status: str
+    status: Status
     message: str = ""
     judged: int = 0
 
@@ -446,4 +465,4 @@ def judge(spec, calls):
         problem = judge_item(done, item, spec.name, spec.ulps)
         if problem:
             return Outcome(spec.name, *problem, count)
-    return Outcome(spec.name, "passed", f"{count} cases", count)
+    return Outcome(spec.name, Status.PASSED, f"{count} cases", count)

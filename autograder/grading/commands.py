@@ -1,0 +1,229 @@
+"""The instructor's commands: ``course grade``, ``export``, ``feedback-zips`` and ``demo``.
+
+Each ``register`` adds its commands to the one parser of :mod:`autograder.cli`; the work
+(nbgrader, the sandbox, Dask) is imported only when its command runs. Every default
+shown in ``--help`` is the constant the work itself uses.
+"""
+
+import argparse
+import os
+
+from autograder.grading import EXPORT_FORMATS, LATE_POLICIES
+from autograder.sandbox.jail import CELL_TIMEOUT, LIMITS
+from solutions.helpers.checking import lesson_numbers
+
+# `--limit NAME=VALUE`: the sandbox's resource limits, by the names an instructor uses.
+LIMIT_NAMES = {
+    "cpu": "RLIMIT_CPU",
+    "memory": "RLIMIT_AS",
+    "processes": "RLIMIT_NPROC",
+    "file-size": "RLIMIT_FSIZE",
+    "open-files": "RLIMIT_NOFILE",
+}
+SIZE_SUFFIXES = {"K": 2**10, "M": 2**20, "G": 2**30}
+
+
+def limit_option(text):
+    """'memory=4G' -> ('RLIMIT_AS', 4 * 2**30); seconds, bytes (K, M, G) or counts."""
+    name, _, value = text.partition("=")
+    if name not in LIMIT_NAMES:
+        known = ", ".join(LIMIT_NAMES)
+        raise argparse.ArgumentTypeError(f"{name!r} is not a limit: use one of {known}")
+    scale = SIZE_SUFFIXES.get(value[-1:].upper(), 1)
+    digits = value[:-1] if scale > 1 else value
+    if not digits.isdigit() or int(digits) == 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: the value must be a positive whole number")
+    return LIMIT_NAMES[name], int(digits) * scale
+
+
+def shown_limit(name):
+    """A default limit as --limit writes it: 'memory=2G'."""
+    value = LIMITS[LIMIT_NAMES[name]]
+    for suffix, scale in reversed(SIZE_SUFFIXES.items()):
+        if value >= scale and value % scale == 0:
+            return f"{name}={value // scale}{suffix}"
+    return f"{name}={value}"
+
+
+def due_option(text):
+    """'2=2026-12-01 23:59 UTC' -> (2, that time in UTC); nbgrader's own date parser."""
+    from nbgrader.utils import parse_utc
+
+    number, _, when = text.partition("=")
+    try:
+        return lesson_numbers(number)[0], parse_utc(when)
+    except (ValueError, OverflowError, argparse.ArgumentTypeError):
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: write LESSON=DATE, e.g. 2='2026-12-01 23:59 UTC' (no zone: UTC)"
+        ) from None
+
+
+GRADE_EXAMPLES = """\
+examples:
+  course grade ~/Downloads/submissions --out ~/logits-grades
+  course grade ~/logits-course/submitted --out ~/logits-grades --lessons 1,2 \\
+      --due 2='2026-12-01 23:59 UTC' --late-policy zero
+  course grade ~/Downloads/canvas --out ~/logits-grades --roster roster.csv
+  course grade ~/Downloads/submissions --out ~/logits-grades --student ada   # re-grade one
+"""
+
+
+def register(commands):
+    register_grade(commands)
+    export = commands.add_parser(
+        "export",
+        help="one row per student, for Canvas, Moodle or a spreadsheet",
+        description="Turn OUT/grades.csv (one row per student and lesson) into one row per "
+        "student, with a column per lesson and the total. Lessons not graded stay empty.",
+        epilog="example:\n  course export ~/logits-grades --format canvas",
+    )
+    export.add_argument("out", metavar="OUT", help="the folder course grade wrote")
+    export.add_argument("--format", required=True, choices=EXPORT_FORMATS)
+    export.add_argument(
+        "--to", metavar="FILE", help="where to write (default: OUT/export-FORMAT.csv)"
+    )
+    export.set_defaults(run=run_export)
+
+    zips = commands.add_parser(
+        "feedback-zips",
+        help="one zip of feedback pages per student, for an LMS upload",
+        description="Write DIR/<student id>.zip for every student with feedback in "
+        "OUT/feedback: their lessons' feedback pages, each one file that opens offline.",
+        epilog="example:\n  course feedback-zips ~/logits-grades --to ~/logits-feedback",
+    )
+    zips.add_argument("out", metavar="OUT", help="the folder course grade wrote")
+    zips.add_argument("--to", required=True, metavar="DIR", help="where the zips go")
+    zips.set_defaults(run=run_feedback_zips)
+
+    demo = commands.add_parser(
+        "demo",
+        help="grade a synthetic class of nine students, end to end",
+        epilog="examples:\n  course demo\n  course demo --out ~/logits-demo",
+    )
+    demo.add_argument("--out", metavar="DIR", help="where to put the class and the results")
+    demo.set_defaults(run=run_demo)
+
+
+def register_grade(commands):
+    grade = commands.add_parser(
+        "grade",
+        help="grade a class's submissions with nbgrader",
+        description="Grade every submission in SUBMISSIONS (nbgrader's submitted/ tree, or one "
+        "folder or .zip per student) into OUT: grades.csv, checks.csv, submissions.csv, "
+        "feedback/ and the nbgrader gradebook.",
+        epilog=GRADE_EXAMPLES,
+    )
+    grade.add_argument("submissions", metavar="SUBMISSIONS", help="the folder of submissions")
+    grade.add_argument("--out", required=True, metavar="OUT", help="where results go")
+    grade.add_argument(
+        "--lessons",
+        type=lesson_numbers,
+        action="extend",
+        default=[],
+        metavar="N[,N...]",
+        help="only these lessons, e.g. 1,3 (default: all)",
+    )
+    grade.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help=f"parallel workers (default: the number of CPUs, {os.cpu_count()} here)",
+    )
+    grade.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="grade on the Dask cluster whose scheduler is at ADDRESS, e.g. "
+        "tcp://10.0.0.5:8786, instead of local workers (see the README)",
+    )
+    grade.add_argument(
+        "--timeout",
+        type=int,
+        default=CELL_TIMEOUT,
+        metavar="SECONDS",
+        help="per notebook cell; a whole notebook gets ten times this (default: %(default)s)",
+    )
+    grade.add_argument(
+        "--db-url", metavar="URL", help="the gradebook (default: sqlite:///OUT/gradebook.db)"
+    )
+    grade.add_argument(
+        "--student",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="re-grade only this student (repeatable); everyone else's grades stay",
+    )
+    grade.add_argument(
+        "--seed",
+        type=int,
+        help="the run's secret, for an appeal (default: the one OUT was graded with)",
+    )
+    grade.add_argument(
+        "--due",
+        type=due_option,
+        action="append",
+        default=[],
+        metavar="N=DATE",
+        help="lesson N's due date, e.g. 2='2026-12-01 23:59 UTC' (repeatable); a submission's "
+        "time is its timestamp.txt, as nbgrader's exchange writes it",
+    )
+    grade.add_argument(
+        "--late-policy",
+        choices=LATE_POLICIES,
+        default=LATE_POLICIES[0],
+        help="what lateness costs: none (recorded in submissions.csv and the gradebook) or "
+        "zero (a late lesson scores 0) (default: %(default)s)",
+    )
+    grade.add_argument(
+        "--roster",
+        metavar="CSV",
+        help="map an LMS download (Canvas, Moodle) to student ids: columns student_id and "
+        "lms_id and/or name",
+    )
+    grade.add_argument(
+        "--limit",
+        type=limit_option,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a sandbox limit for student code (repeatable); the defaults: cpu=the time "
+        f"allowed, {', '.join(shown_limit(name) for name in list(LIMIT_NAMES)[1:])}",
+    )
+    grade.set_defaults(run=run_grade)
+
+
+def run_grade(args, parser):
+    from autograder.grading import batch
+
+    return batch.grade(
+        args.submissions,
+        args.out,
+        lessons=args.lessons,
+        workers=args.workers,
+        cell_timeout=args.timeout,
+        db_url=args.db_url,
+        students=args.student,
+        seed=args.seed,
+        limits=dict(args.limit),
+        roster=args.roster,
+        due=dict(args.due),
+        late_policy=args.late_policy,
+        cluster=args.cluster,
+    )
+
+
+def run_export(args, parser):
+    from autograder.grading import export
+
+    return export.export(args.out, args.format, args.to)
+
+
+def run_feedback_zips(args, parser):
+    from autograder.grading import feedback
+
+    return feedback.main(args.out, args.to)
+
+
+def run_demo(args, parser):
+    from autograder.grading import demo
+
+    return demo.main(args.out)
