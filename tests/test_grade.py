@@ -15,7 +15,6 @@ import zipfile
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import cli
 from autograder.grading import batch, demo, gradebook
 from autograder.grading.submissions import discover, rejected_label
 from autograder.lessons import LESSONS
@@ -283,15 +282,6 @@ def test_links_in_a_submission_are_not_followed(graded, tmp_path):
     works, problems = discover(tmp_path / "inbox", tmp_path / "unpacked")
     assert not problems
     assert {(w.notebook, w.helpers) for w in works} == {(None, None)}
-
-
-def test_bad_arguments_are_named_without_a_traceback(tmp_path, capsys):
-    with pytest.raises(SystemExit) as stop:
-        cli.main(["grade", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out")])
-    assert "nowhere is not a folder of submissions" in str(stop.value)
-    with pytest.raises(SystemExit):
-        cli.main(["grade", str(tmp_path), "--out", str(tmp_path / "o"), "--lessons", "7"])
-    assert "lessons are numbered 1 to 5" in capsys.readouterr().err
 
 
 POSTGRES = os.environ.get("COURSE_TEST_POSTGRES_URL")

@@ -565,9 +565,9 @@ def grade(
             f"warning: student code will run without {', '.join(unprotected)} here; "
             "the trusted re-check still decides every score (see autograder/SECURITY.md)"
         )
+    names = lms.read_roster(roster) if roster else None  # a bad roster stops us before the work
     say(f"Preparing the nbgrader course in {course} ...")
     template = gradebook.prepare_course(course, db_url)
-    names = lms.read_roster(roster) if roster else None
     works, problems = discover(submissions, out / "unpacked", set(students), names)
     missing = set(students) - {work.student for work in works} - {p.student for p in problems}
     if missing:

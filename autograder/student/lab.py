@@ -17,6 +17,7 @@ import sysconfig
 import tempfile
 from pathlib import Path
 
+from autograder.errors import CourseError
 from autograder.lessons import LESSONS, ROOT
 
 # Lesson 1 open, and the file browser at the root, where lessons/ and helpers/ sit side by side.
@@ -120,8 +121,7 @@ def main(jupyter_args=(), course_dir=None, say=print):
         root, landing = Path(course_dir).resolve(), "/formgrader"
         disabled, mode = OFFLINE_PLUGINS, []
         if not (root / "nbgrader_config.py").exists():
-            say(f"{root} has no nbgrader_config.py: lay the course out with `course release`.")
-            return 1
+            raise CourseError(f"{root} has no nbgrader_config.py: lay it out with `course release`")
     command = [
         sys.executable,
         "-m",
