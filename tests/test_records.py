@@ -19,10 +19,10 @@ import numpy as np
 import pytest
 from adversarial import FUNCTIONS, PLANTS
 
-from autograder.grading import report
 from autograder.grading.demo import reference_helpers, working_copy
 from autograder.sandbox import child, trusted
 from autograder.sandbox.child import Unreadable
+from autograder.sandbox.printable import TRUNCATED
 from solutions import helpers as reference
 from solutions.helpers.checking import time_limit
 
@@ -246,9 +246,9 @@ def test_a_300_kb_exception_message_is_cut_to_a_readable_one(tmp_path, temp_fold
     outcome = recheck_case("raises-300-kb-message", tmp_path)["softmax"]
     assert outcome.status == "error"
     assert outcome.message.startswith("softmax([0.5, 0.8]) raised ValueError: overflow")
-    # Cut as every report cuts (report.printable), so the CSVs and the summary agree.
+    # Cut as every report cuts (sandbox.printable), so the CSVs and the summary agree.
     assert len(outcome.message) == trusted.MAX_MESSAGE
-    assert outcome.message.endswith(report.TRUNCATED)
+    assert outcome.message.endswith(TRUNCATED)
 
 
 def test_a_function_that_leaks_every_descriptor_still_gets_its_record(tmp_path, temp_folder):

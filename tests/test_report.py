@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from autograder.grading import report
 from autograder.grading.report import CHECKS, MAX_CELL, SUBMISSIONS, Scope, safe_cell
+from autograder.sandbox.printable import TRUNCATED
 
 # OWASP's list: a cell starting with one of these is a formula to a spreadsheet.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -61,7 +62,7 @@ def test_a_formula_in_a_numeric_column_is_neutralised():
 def test_a_long_cell_is_cut_visibly():
     cell = safe_cell("message", "x" * 300_000)
     assert len(cell) == MAX_CELL
-    assert cell.endswith(report.TRUNCATED)
+    assert cell.endswith(TRUNCATED)
 
 
 @given(st.text(max_size=3 * MAX_CELL // 2))

@@ -49,6 +49,7 @@ from autograder.grading import LATE_POLICIES, feedback, gradebook, lms, report, 
 from autograder.grading.submissions import Problem, discover
 from autograder.lessons import LESSONS, ROOT, chosen
 from autograder.sandbox import files, jail, kernel, trusted
+from autograder.sandbox.printable import printable
 from solutions.helpers.judge import Status
 
 NOTEBOOK_TIMEOUTS = 10  # a whole notebook may take this many cell timeouts
@@ -510,7 +511,7 @@ def submitted_at(work, problems):
         return None if text is None else parse_utc(text.decode().strip())
     except (ValueError, UnicodeDecodeError, OverflowError) as exc:
         assignment = work.lesson.assignment
-        message = f"timestamp.txt is not a date and time ({report.printable(str(exc), 100)})"
+        message = f"timestamp.txt is not a date and time ({printable(str(exc), 100)})"
         problems.append(Problem(work.student, assignment, message))
         return None
 

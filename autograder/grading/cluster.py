@@ -38,9 +38,10 @@ from pathlib import Path, PurePosixPath
 import psutil
 
 from autograder.authoring import release
-from autograder.grading import batch, gradebook, report
+from autograder.grading import batch, gradebook
 from autograder.grading.batch import MAX_NOTEBOOK, MAX_TIMESTAMP, Task
 from autograder.sandbox import files, jail, trusted
+from autograder.sandbox.printable import printable
 
 RETRIES = 2  # a task that raises is tried this many times more
 CONNECT = 30  # seconds to reach the scheduler
@@ -110,7 +111,7 @@ def outcome(future, task):
     try:
         return future.result()
     except Exception as exc:  # a task that failed on every try is that submission's
-        message = report.printable(f"{type(exc).__name__}: {exc}", 300)
+        message = printable(f"{type(exc).__name__}: {exc}", 300)
         return batch.failed(task, f"grading failed on every try: {message}")
 
 

@@ -26,6 +26,7 @@ from rich.table import Table
 from rich.text import Text
 
 from autograder.grading import gradebook
+from autograder.sandbox.printable import printable, shorten
 from solutions.helpers.judge import Status
 
 GRADES = ("student_id", "lesson", "score", "max_score", "needs_manual_grade")
@@ -56,7 +57,6 @@ FORMULA = re.compile(r"""(^|[,;\t\r\n"])(?=[=+\-@\t\r])""")
 NUMERIC = ("score", "max_score", "seed")
 NUMBER = re.compile(r"-?(\d+(\.\d*)?(e[+-]?\d+)?|inf)|nan")
 MAX_CELL = 2000  # characters: a message for a person, not a log
-TRUNCATED = "…(truncated)"
 FIELD_LIMIT = 2**31 - 1  # csv's own cap on a cell read back (128 kB) is lifted to this
 REJECTED = "rejected-entry-"  # the id of a SUBMISSIONS entry that is no student's
 
@@ -172,19 +172,6 @@ class Results:
         (out / "run.json").write_text(json.dumps({"seed": self.seed}, indent=1) + "\n")
 
 
-def shorten(text, limit, mark):
-    return text if len(text) <= limit else text[: limit - len(mark)] + mark
-
-
-def printable(text, limit=MAX_CELL, mark=TRUNCATED):
-    """`text` cut to `limit` characters, ending in `mark` if it was longer, with control
-    and invisible characters (escapes, bidi overrides, NULs) replaced."""
-    head = text[: limit + 1]  # enough to tell whether it was longer
-    return shorten(
-        "".join(c if c.isprintable() or c in "\n\t" else "\ufffd" for c in head), limit, mark
-    )
-
-
 def safe_cell(field, value):
     """A CSV cell that a spreadsheet shows as written and never runs (see FORMULA).
 
@@ -193,7 +180,7 @@ def safe_cell(field, value):
     text = str(value)
     if field in NUMERIC and NUMBER.fullmatch(text):
         return text
-    return shorten(FORMULA.sub(r"\1'", printable(text)), MAX_CELL, TRUNCATED)
+    return shorten(FORMULA.sub(r"\1'", printable(text, MAX_CELL)), MAX_CELL)
 
 
 def read_csv(path):

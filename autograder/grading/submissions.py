@@ -31,8 +31,9 @@ from pathlib import Path, PurePosixPath
 
 from autograder.errors import CourseError
 from autograder.grading import lms
-from autograder.grading.report import REJECTED, printable
+from autograder.grading.report import REJECTED
 from autograder.lessons import LESSONS
+from autograder.sandbox.printable import printable
 
 # A student id names a folder in nbgrader's tree, a gradebook row, a URL in the
 # formgrader and a CSV cell: ASCII letters or digits at both ends (so never a hidden

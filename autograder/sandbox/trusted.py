@@ -43,9 +43,9 @@ from jsonschema.exceptions import best_match
 
 from autograder.checks import catalogue
 from autograder.checks.hidden import HIDDEN
-from autograder.grading.report import printable
 from autograder.sandbox import child, files, jail
 from autograder.sandbox.child import PROBES, Unreadable, decode, encode, read_bounded
+from autograder.sandbox.printable import printable
 from solutions.helpers import judge
 from solutions.helpers.checking import TIME_LIMIT, TookTooLong, timed_out
 from solutions.helpers.judge import Call, Case, Outcome, Raised, Status, changed
@@ -451,7 +451,7 @@ def recheck(helpers_dir, names, seed, limits=None, budget=None):
     `limits` overrides :data:`sandbox.LIMITS`; the CPU limit defaults to the time the
     functions are allowed, plus the start-up. `budget` is the wall-clock seconds of the
     whole re-check (default :func:`wall_clock_budget`): a function still unjudged then
-    timed out. Every message is :func:`report.printable`, at most MAX_MESSAGE long.
+    timed out. Every message is :func:`printable`, at most MAX_MESSAGE long.
     """
     budget = budget or wall_clock_budget(len(names))
     deadline = time.monotonic() + budget

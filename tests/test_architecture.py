@@ -1,0 +1,98 @@
+"""The packages of autograder/ depend one way, and the sandbox's own files import little.
+
+docs/architecture.md gives the split and why; these tests keep it true. Every import is
+read from the source, lazy ones inside functions included.
+"""
+
+import ast
+import sys
+
+import pytest
+
+from autograder.lessons import ROOT
+
+PACKAGES = ("checks", "student", "authoring", "grading", "sandbox")
+# What each package may import of the others: the data flows checks -> authoring ->
+# sandbox -> grading, and the student's tools stand apart.
+ALLOWED = {
+    "checks": set(),
+    "student": set(),
+    "authoring": {"checks", "sandbox"},
+    "sandbox": {"checks"},
+    "grading": {"checks", "authoring", "sandbox"},
+}
+# Files that run before the sandbox exists or inside it, where the course's packages are
+# masked: the standard library, NumPy, and what each names here.
+MINIMAL = {
+    "autograder/sandbox/jail.py": set(),
+    "autograder/sandbox/files.py": set(),
+    "autograder/sandbox/child.py": {
+        "scipy",
+        "solutions",
+        "course_judge",
+        "course_sandbox",
+        "helpers",  # the learner's own
+    },
+    "solutions/helpers/judge.py": set(),
+}
+
+
+def imported(path):
+    """Every module `path` imports, as dotted names, relative imports resolved."""
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    names = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = package.rsplit(".", node.level - 1)[0] if node.level else ""
+            module = ".".join(filter(None, (base, node.module)))
+            names += [module] + [f"{module}.{alias.name}" for alias in node.names]
+    return names
+
+
+def package_of(name):
+    parts = name.split(".")
+    return parts[1] if parts[0] == "autograder" and len(parts) > 1 else None
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_a_package_imports_only_the_packages_before_it(package):
+    wrong = []
+    for path in sorted((ROOT / "autograder" / package).rglob("*.py")):
+        for name in imported(path):
+            other = package_of(name)
+            if other in PACKAGES and other != package and other not in ALLOWED[package]:
+                wrong.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_student_tools_import_nothing_of_the_grader():
+    """`course check` is the notebook's own checking: it cannot disagree with a graded cell."""
+    for path in sorted((ROOT / "autograder" / "student").rglob("*.py")):
+        grader = {n for n in imported(path) if package_of(n) in PACKAGES}
+        assert grader <= {"autograder.student"} | {
+            n for n in grader if n.startswith("autograder.student.")
+        }, path
+
+
+@pytest.mark.parametrize("relative", MINIMAL)
+def test_what_runs_in_the_sandbox_imports_the_standard_library_and_numpy(relative):
+    allowed = {"numpy", "autograder"} | MINIMAL[relative] | set(sys.stdlib_module_names)
+    roots = {name.split(".")[0] for name in imported(ROOT / relative)}
+    assert roots <= allowed, roots - allowed
+    # and of the course's own code, only the jail (a sibling) or the judge
+    course = {n for n in imported(ROOT / relative) if n.startswith(("autograder.", "solutions."))}
+    assert course <= {
+        "autograder.sandbox",
+        "autograder.sandbox.jail",
+        "solutions.helpers.judge",
+        *(f"solutions.helpers.judge.{n}" for n in ("PROBES", "Foreign", "invoke", "plain")),
+    }, course
+
+
+def test_the_architecture_document_names_every_package():
+    text = (ROOT / "docs" / "architecture.md").read_text()
+    assert all(f"`autograder/{package}/`" in text for package in PACKAGES)
+    on_disk = {p.name for p in (ROOT / "autograder").iterdir() if (p / "__init__.py").exists()}
+    assert on_disk == set(PACKAGES)
