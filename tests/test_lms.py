@@ -14,6 +14,7 @@ from datetime import datetime
 
 import pytest
 
+from autograder.errors import CourseError
 from autograder.grading import batch, gradebook, lms
 from autograder.grading.demo import reference_helpers, working_copy
 from autograder.grading.submissions import discover
@@ -134,7 +135,7 @@ def test_an_lms_entry_missing_from_the_roster_costs_that_entry_alone(inbox, tmp_
 )
 def test_a_bad_roster_is_refused_with_its_reason(tmp_path, rows, columns, problem):
     path = write_roster(tmp_path / "roster.csv", rows, columns)
-    with pytest.raises(ValueError, match=problem):
+    with pytest.raises(CourseError, match=problem):
         lms.read_roster(path)
 
 

@@ -8,6 +8,7 @@ from nbgrader.api import Gradebook
 from traitlets.config.loader import PyFileConfigLoader
 
 from autograder.authoring import release
+from autograder.errors import CourseError
 from autograder.lessons import LESSONS, ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.nbgrader]
@@ -83,7 +84,7 @@ def test_the_leak_check_knows_what_earlier_stubs_forbid(course):
 
 
 def test_earlier_must_be_reference_or_stubs(tmp_path):
-    with pytest.raises(ValueError, match="--earlier must be one of reference, stubs"):
+    with pytest.raises(CourseError, match="--earlier must be one of reference, stubs"):
         release.release(tmp_path, earlier="mine")
 
 
@@ -107,5 +108,5 @@ def test_the_gradebook_knows_every_graded_cell(course):
 
 
 def test_the_course_must_live_outside_the_repository():
-    with pytest.raises(ValueError, match="outside the repository"):
+    with pytest.raises(CourseError, match="outside the repository"):
         release.release(ROOT / "course")
