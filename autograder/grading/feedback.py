@@ -31,9 +31,12 @@ import os
 import re
 import sysconfig
 import zipfile
+from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from nbformat import NotebookNode
 from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
@@ -41,6 +44,9 @@ from traitlets import Unicode
 from autograder.errors import CourseError
 from autograder.grading.sanitize import clean
 from solutions.helpers.judge import Status
+
+if TYPE_CHECKING:
+    from autograder.grading.report import Check
 
 TEMPLATES = Path(__file__).with_name("templates")
 TEMPLATE = "course-feedback"
@@ -56,9 +62,9 @@ MAX_MESSAGE = 2000  # characters of a verdict's message: checks.csv's cap on a c
 
 
 @functools.cache
-def offline_mathjax():
+def offline_mathjax() -> str:
     """The text of the MathJax script the page inlines, from the installed package."""
-    path = Path(metadata.distribution(MATHJAX_PACKAGE).locate_file(MATHJAX_FILE))
+    path = Path(str(metadata.distribution(MATHJAX_PACKAGE).locate_file(MATHJAX_FILE)))
     script = REMOTE.sub("./offline/", path.read_text(encoding="utf-8"))
     if "</script" in script.lower():  # it could not be inlined as it is
         raise ValueError(f"{path} cannot be inlined in a <script> element")
@@ -68,11 +74,11 @@ def offline_mathjax():
 # -- the verdicts ------------------------------------------------------------------------
 
 
-def verdicts_path(course_dir, student, assignment):
+def verdicts_path(course_dir: str | Path, student: str, assignment: str) -> Path:
     return Path(course_dir) / VERDICTS / student / f"{assignment}.json"
 
 
-def write_verdicts(course_dir, checks):
+def write_verdicts(course_dir: str | Path, checks: Iterable["Check"]) -> None:
     """Store the trusted verdicts (`report.Check` rows) of one submission."""
     checks = list(checks)
     if not checks:
@@ -93,7 +99,7 @@ def write_verdicts(course_dir, checks):
     os.replace(temporary, path)
 
 
-def read_verdicts(course_dir, student, assignment):
+def read_verdicts(course_dir: str | Path, student: str, assignment: str) -> dict[str, Any]:
     """{grade id: verdict} of one submission; {} if none was stored."""
     path = verdicts_path(course_dir, student, assignment)
     if not path.is_file() or path.is_symlink():
@@ -116,7 +122,9 @@ class TrustedVerdicts(NbGraderPreprocessor):
 
     course_dir = Unicode("", help="the course directory, holding verdicts/").tag(config=True)
 
-    def preprocess(self, nb, resources):
+    def preprocess(
+        self, nb: NotebookNode, resources: dict[str, Any]
+    ) -> tuple[NotebookNode, dict[str, Any]]:
         given = resources.get("nbgrader", {})
         folder = self.course_dir or os.getcwd()
         verdicts = read_verdicts(folder, given.get("student", ""), given.get("assignment", ""))
@@ -129,7 +137,7 @@ class TrustedVerdicts(NbGraderPreprocessor):
         return nb, resources
 
 
-def shown_verdict(verdict, hide):
+def shown_verdict(verdict: dict[str, Any], hide: Callable[[str], str]) -> dict[str, str]:
     status = str(verdict.get("status", ""))
     status = status if status in {s.value for s in Status} else Status.ERROR.value
     text = "".join(
@@ -153,12 +161,12 @@ LIBRARY = re.compile(r"/(?:site|dist)-packages/(.*)\Z")
 WARNING = re.compile(r"^(?P<file>\S.*?):(?P<line>\d+): (?P<kind>\w*Warning): .*$")
 
 
-def standard_library():
+def standard_library() -> list[str]:
     paths = {sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib")}
     return sorted((p for p in paths if p), key=len, reverse=True)
 
 
-def path_hider(student, assignment, markup=False):
+def path_hider(student: str, assignment: str, markup: bool = False) -> Callable[[str], str]:
     """A function that shortens every absolute path in a text to what a student may see.
 
     The student's own folder becomes relative (``helpers/sigmoid_softmax.py``); a
@@ -172,7 +180,7 @@ def path_hider(student, assignment, markup=False):
     )
     stdlib = standard_library()
 
-    def short(path):
+    def short(path: str) -> str:
         if student and (found := own.search(path)):
             return found[1]
         if CELL_FILE.search(path):
@@ -187,7 +195,7 @@ def path_hider(student, assignment, markup=False):
     return lambda text: ABSOLUTE.sub(lambda m: (m["colour"] or "") + short(m["path"]), text)
 
 
-def library_warnings(text, hide):
+def library_warnings(text: str, hide: Callable[[str], str]) -> str:
     """Stream text without the warnings raised inside libraries (the grading machine's
     noise, such as joblib's about semaphores), and with every path shortened.
 
@@ -215,7 +223,9 @@ class HideMachinePaths(NbGraderPreprocessor):
     is dropped (:func:`library_warnings`).
     """
 
-    def preprocess(self, nb, resources):
+    def preprocess(
+        self, nb: NotebookNode, resources: dict[str, Any]
+    ) -> tuple[NotebookNode, dict[str, Any]]:
         given = resources.get("nbgrader", {})
         student, assignment = given.get("student", ""), given.get("assignment", "")
         hide = path_hider(student, assignment)
@@ -248,7 +258,9 @@ class HideTestInternals(NbGraderPreprocessor):
     frames; the message (the AssertionError from ``grade``) is written for the student.
     """
 
-    def preprocess_cell(self, cell, resources, index):
+    def preprocess_cell(
+        self, cell: NotebookNode, resources: dict[str, Any], index: int
+    ) -> tuple[NotebookNode, dict[str, Any]]:
         if utils.is_grade(cell):
             for output in cell.get("outputs", []):
                 if output.output_type == "error":
@@ -259,7 +271,7 @@ class HideTestInternals(NbGraderPreprocessor):
 # -- returning feedback: one zip per student ---------------------------------------------
 
 
-def feedback_zips(out, to):
+def feedback_zips(out: str | Path, to: str | Path) -> list[Path]:
     """Write ``TO/<student>.zip`` holding that student's feedback pages; return the zips.
 
     The pages are ``OUT/feedback/<student>/<lesson>.html``, as ``course grade`` writes
@@ -282,7 +294,7 @@ def feedback_zips(out, to):
     return written
 
 
-def main(out, to, say=print):
+def main(out: str | Path, to: str | Path, say: Callable[[str], object] = print) -> int:
     written = feedback_zips(out, to)
     say(f"{len(written)} feedback zips in {Path(to).resolve()}, one per student")
     return 0

@@ -17,28 +17,39 @@ import os
 import shutil
 import sys
 import warnings
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps.api import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 from sqlalchemy.exc import SAWarning
+from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 from autograder.authoring.release import write_course
 from autograder.errors import CourseError
-from autograder.lessons import LESSONS, ROOT
+from autograder.grading import LATE_POLICIES
+from autograder.lessons import LESSONS, ROOT, Lesson
+
+if TYPE_CHECKING:
+    from autograder.grading.batch import Task
+
+# Hand grading: {grade id: (manual score, extra credit)} and {grade id: comment}.
+HandScores = dict[str, tuple[float | None, float | None]]
+Comments = dict[str, str | None]
 
 
-def with_alembic_on_path():
+def with_alembic_on_path() -> None:
     """nbgrader runs `alembic` when it creates a gradebook (docs/architecture.md)."""
     bin_dir = str(Path(sys.executable).parent)
     if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
 
 
-def config(course_dir, db_url, cell_timeout=None):
+def config(course_dir: Path, db_url: str, cell_timeout: int | None = None) -> Config:
     """The course's nbgrader_config.py, pointed at `db_url`.
 
     Nothing of the feedback is set here: the course's config names its preprocessors
@@ -52,21 +63,21 @@ def config(course_dir, db_url, cell_timeout=None):
     return cfg
 
 
-def api(course_dir, db_url, cell_timeout=None):
+def api(course_dir: Path, db_url: str, cell_timeout: int | None = None) -> NbGraderAPI:
     cfg = config(course_dir, db_url, cell_timeout)
     return NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
 
 
-def succeeded(result, what):
+def succeeded(result: dict[str, Any], what: str) -> None:
     if not result["success"]:
         raise CourseError(f"nbgrader {what} failed:\n{result.get('error') or result.get('log')}")
 
 
-def sqlite_url(path):
+def sqlite_url(path: str | Path) -> str:
     return f"sqlite:///{Path(path).resolve()}"
 
 
-def generate(course_dir, db_url):
+def generate(course_dir: Path, db_url: str) -> None:
     """nbgrader generate_assignment for every lesson: the assignments and grade cells."""
     grader = api(course_dir, db_url)
     for lesson in LESSONS:
@@ -76,7 +87,7 @@ def generate(course_dir, db_url):
     shutil.rmtree(course_dir / "release", ignore_errors=True)
 
 
-def fingerprint(folder, pattern="**/*"):
+def fingerprint(folder: Path, pattern: str = "**/*") -> str:
     """One digest of the files under `folder` matching `pattern`: their names and contents."""
     digest = hashlib.sha256()
     for path in sorted(p for p in folder.glob(pattern) if p.is_file()):
@@ -84,11 +95,11 @@ def fingerprint(folder, pattern="**/*"):
     return digest.hexdigest()
 
 
-def sqlite_path(db_url):
+def sqlite_path(db_url: str) -> Path | None:
     return Path(db_url.removeprefix("sqlite:///")) if db_url.startswith("sqlite:///") else None
 
 
-def prepare_course(course_dir, db_url):
+def prepare_course(course_dir: Path, db_url: str) -> Path:
     """Lay out the grading course, and record its assignments in a template and in `db_url`.
 
     Returns the template gradebook: the assignments and their grade cells, no students.
@@ -117,14 +128,14 @@ def prepare_course(course_dir, db_url):
 
 
 @functools.cache  # asked once per graded submission; the notebook does not change
-def points(lesson):
+def points(lesson: Lesson) -> dict[str, float]:
     """{grade id: points} of the lesson's autograded cells and its hand-graded ones."""
     nb = nbformat.read(ROOT / "solutions" / lesson.notebook, as_version=4)
     cells = [c.metadata.nbgrader for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
     return {c["grade_id"]: float(c["points"]) for c in cells}
 
 
-def submitted_notebook(gb, lesson, student):
+def submitted_notebook(gb: Gradebook, lesson: Lesson, student: str) -> Any:
     """The student's notebook for `lesson` in the gradebook, or None."""
     try:
         return gb.find_submission_notebook(lesson.slug, lesson.assignment, student)
@@ -132,13 +143,15 @@ def submitted_notebook(gb, lesson, student):
         return None
 
 
-def kernel_scores(gb, lesson, student):
+def kernel_scores(gb: Gradebook, lesson: Lesson, student: str) -> dict[str, float] | None:
     """{grade id: auto score} from the notebook run, or None if it left no submission."""
     nb = submitted_notebook(gb, lesson, student)
     return None if nb is None else {grade.name: grade.auto_score for grade in nb.grades}
 
 
-def set_auto_scores(gb, lesson, student, scores):
+def set_auto_scores(
+    gb: Gradebook, lesson: Lesson, student: str, scores: dict[str, float]
+) -> None:
     """Write the trusted scores as the auto scores of the matching grade cells."""
     assignment = lesson.assignment
     for name, score in scores.items():
@@ -148,7 +161,9 @@ def set_auto_scores(gb, lesson, student, scores):
     gb.db.commit()
 
 
-def set_hand_grades(gb, lesson, student, scores, comments):
+def set_hand_grades(
+    gb: Gradebook, lesson: Lesson, student: str, scores: HandScores, comments: Comments
+) -> None:
     """Write hand grading ({cell: (score, extra credit)}, {cell: comment}) into a gradebook."""
     nb = submitted_notebook(gb, lesson, student)
     for grade in nb.grades:
@@ -161,7 +176,7 @@ def set_hand_grades(gb, lesson, student, scores, comments):
     gb.db.commit()
 
 
-def hand_graded(gb, lesson, student):
+def hand_graded(gb: Gradebook, lesson: Lesson, student: str) -> tuple[HandScores, Comments]:
     """Hand grading of an earlier run: ({cell: (score, extra credit)}, {cell: comment})."""
     nb = submitted_notebook(gb, lesson, student)
     if nb is None:
@@ -170,7 +185,7 @@ def hand_graded(gb, lesson, student):
     return scores, {c.name: c.manual_comment for c in nb.comments}
 
 
-def add_submission(gb, assignment, student):
+def add_submission(gb: Gradebook, assignment: str, student: str) -> None:
     """nbgrader's add_submission, quiet about its own ORM use.
 
     It builds the submission's rows before adding them to the session, which
@@ -182,11 +197,14 @@ def add_submission(gb, assignment, student):
         gb.add_submission(assignment, student)
 
 
-# What a late submission costs (`course grade --late-policy`), as nbgrader's own
-# LateSubmissionPlugin names them: nothing (its lateness is recorded), or every point.
-
-
-def store(gb, lesson, task, auto_scores, flagged=False, late_policy="none"):
+def store(
+    gb: Gradebook,
+    lesson: Lesson,
+    task: "Task",
+    auto_scores: dict[str, float],
+    flagged: bool = False,
+    late_policy: str = LATE_POLICIES[0],
+) -> tuple[float, float, bool, float]:
     """(Re)write one submission in the course gradebook, keeping any grading done by hand.
 
     `flagged` sets the formgrader's "Flagged?" mark: a ``tamper_suspect`` for the
@@ -220,17 +238,17 @@ def store(gb, lesson, task, auto_scores, flagged=False, late_policy="none"):
     return score, submission.max_score, submission.needs_manual_grade, late
 
 
-def set_due_dates(gb, due):
+def set_due_dates(gb: Gradebook, due: dict[int, datetime]) -> None:
     """Give each lesson number in `due` its due date (a datetime in UTC) in the gradebook."""
     for lesson in LESSONS:
         if lesson.number in due:
             gb.update_or_create_assignment(lesson.assignment, duedate=due[lesson.number])
 
 
-def lesson_max_score(gb, lesson):
+def lesson_max_score(gb: Gradebook, lesson: Lesson) -> float:
     return gb.find_assignment(lesson.assignment).max_score
 
 
-def open_gradebook(db_url):
+def open_gradebook(db_url: str) -> Gradebook:
     with_alembic_on_path()
     return Gradebook(db_url)

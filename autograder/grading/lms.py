@@ -25,6 +25,7 @@ name, and costs no one else.
 import csv
 import re
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,16 +40,18 @@ CANVAS = re.compile(
 # Canvas' mark of a re-uploaded file, before the extension: "logits-1.py".
 REUPLOADED = re.compile(r"-\d+(?=\.[A-Za-z0-9]+$)")
 MAX_ROSTER = 2**20  # bytes: a roster of thousands of students is well under this
+# A Canvas upload: its entry in the download, and the file name the student gave it.
+Upload = tuple[Path, str]
 
 
 @dataclass(frozen=True)
 class Roster:
     """Student ids by LMS id and by normalised name."""
 
-    by_id: dict = field(default_factory=dict)
-    by_name: dict = field(default_factory=dict)
+    by_id: dict[str, str] = field(default_factory=dict)
+    by_name: dict[str, str] = field(default_factory=dict)
 
-    def student(self, lms_id, name):
+    def student(self, lms_id: str, name: str) -> str:
         """The student id of an LMS entry; its LMS id if there is no roster."""
         if not self.by_id and not self.by_name:
             return lms_id
@@ -58,12 +61,12 @@ class Roster:
         return found
 
 
-def normalised(name):
+def normalised(name: str) -> str:
     """A name as Canvas writes it: lower case, letters and digits only."""
     return "".join(c for c in name.casefold() if c.isalnum())
 
 
-def name_keys(name):
+def name_keys(name: str) -> list[str]:
     """How an LMS may write a roster's name: as given, and family name first, as Canvas'
     sortable name does ("Grace Hopper" is also "hoppergrace")."""
     words = name.split()
@@ -71,7 +74,7 @@ def name_keys(name):
     return sorted(key for key in keys if key)
 
 
-def read_roster(path):
+def read_roster(path: str | Path) -> Roster:
     """The Roster in a CSV file; ValueError naming what is wrong with it."""
     text = files.read_regular(Path(path), MAX_ROSTER)
     if text is None:
@@ -90,7 +93,7 @@ def read_roster(path):
     return roster
 
 
-def moodle_student(entry, roster):
+def moodle_student(entry: Path, roster: Roster) -> str | None:
     """The student id of a Moodle submission folder, or None if it is not one."""
     match = MOODLE.fullmatch(entry.name)
     if match is None or not entry.is_dir() or entry.is_symlink():
@@ -98,16 +101,18 @@ def moodle_student(entry, roster):
     return roster.student(match["lms_id"], match["name"])
 
 
-def upload_order(upload):
+def upload_order(upload: Upload) -> tuple[str, int]:
     """Oldest first: "logits.py", then "logits-1.py", "logits-2.py", … (Canvas' re-uploads)."""
     entry, name = upload
-    again = REUPLOADED.search(CANVAS.fullmatch(entry.name)["file"])
+    match = CANVAS.fullmatch(entry.name)
+    assert match is not None  # canvas_files keeps only the entries it matches
+    again = REUPLOADED.search(match["file"])
     return name, int(again.group()[1:]) if again else 0
 
 
-def canvas_files(entries):
+def canvas_files(entries: Iterable[Path]) -> dict[tuple[str, str], list[Upload]]:
     """{(LMS id, name): [(entry, its own file name)]} of the Canvas-named regular files."""
-    found = {}
+    found: dict[tuple[str, str], list[Upload]] = {}
     for entry in entries:
         match = CANVAS.fullmatch(entry.name)
         if match and entry.is_file() and not entry.is_symlink():
@@ -116,7 +121,7 @@ def canvas_files(entries):
     return {key: sorted(uploads, key=upload_order) for key, uploads in found.items()}
 
 
-def gather_canvas(uploads, folder, limit):
+def gather_canvas(uploads: list[Upload], folder: Path, limit: int) -> Path:
     """One student's Canvas uploads as one entry: the zip if that is all, else a folder.
 
     Where a file was uploaded again, the latest upload is the one kept. A file over
