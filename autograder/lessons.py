@@ -8,6 +8,7 @@ here, once.
 """
 
 import importlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,7 +59,7 @@ class UnknownLesson(ValueError):
     """A lesson number outside 1 to 5."""
 
 
-def chosen(numbers=()) -> list[Lesson]:
+def chosen(numbers: Collection[int] = ()) -> list[Lesson]:
     """The lessons with these numbers, in course order; all of them for none.
 
     >>> [lesson.assignment for lesson in chosen([3, 1])]

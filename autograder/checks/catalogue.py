@@ -11,10 +11,13 @@ grader adds hidden cases of its own (:mod:`autograder.checks.hidden`).
 
 import json
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from autograder.lessons import LESSONS
 from solutions.helpers import judge
@@ -31,15 +34,15 @@ from solutions.helpers.judge import (
 inf = np.inf
 
 
-def f64(values):
+def f64(values: ArrayLike) -> np.ndarray:
     return np.array(values, dtype=np.float64)
 
 
-def f32(values):
+def f32(values: ArrayLike) -> np.ndarray:
     return np.array(values, dtype=np.float32)
 
 
-def ints(values):
+def ints(values: ArrayLike) -> np.ndarray:
     return np.array(values, dtype=np.int64)
 
 
@@ -48,21 +51,29 @@ class Quoting(Case):
     """A Case with the exercise's promises it tests: `spec` holds phrases quoted from bullets
     of the function's exercise cell (tests/test_catalogue.py keeps them in step)."""
 
-    spec: tuple = ()
+    spec: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class QuotingRaises(Raises):
     """A Raises with the exercise's promises it tests, as :class:`Quoting`."""
 
-    spec: tuple = ()
+    spec: tuple[str, ...] = ()
 
 
-def phrases(spec):
+def phrases(spec: str | tuple[str, ...]) -> tuple[str, ...]:
     return (spec,) if isinstance(spec, str) else tuple(spec)
 
 
-def case(*args, hint="", scale=None, quiet=False, example=False, spec=(), **kwargs):
+def case(
+    *args: object,
+    hint: str = "",
+    scale: float | None = None,
+    quiet: bool = False,
+    example: bool = False,
+    spec: str | tuple[str, ...] = (),
+    **kwargs: object,
+) -> Quoting:
     """A public case; its expected value is the reference's, filled in by :func:`compiled`.
 
     `spec` quotes the exercise's bullets the case tests: a phrase, or a tuple of them.
@@ -70,7 +81,9 @@ def case(*args, hint="", scale=None, quiet=False, example=False, spec=(), **kwar
     return Quoting(args, kwargs, None, hint, scale, quiet, example, phrases(spec))
 
 
-def raises(*args, why, spec=(), **kwargs):
+def raises(
+    *args: object, why: str, spec: str | tuple[str, ...] = (), **kwargs: object
+) -> QuotingRaises:
     return QuotingRaises(args, kwargs, why, phrases(spec))
 
 
@@ -433,7 +446,7 @@ SPECS = (
             case(f64([0, 1]), f64([1, 0]), hint="q = 0 for the true class costs infinitely much"),
             case(f64([1, 0]), f64([1, 0]), example=True, hint=ZERO_LOG_ZERO),
             case(
-                f64([[1, 0], [0.5, 0.5]]),
+                f64([[1.0, 0.0], [0.5, 0.5]]),
                 f64([[0.9, 0.1], [0.9, 0.1]]),
                 example=True,
                 hint="a batch of rows gives one H(p, q) per row",
@@ -991,7 +1004,7 @@ CONTRACT = {
                 spec="logits of ±1000",
             ),
             case(
-                f64([[[0, 1], [1000, 2]], [[-inf, 3], [4, 5]]]),
+                f64([[[0.0, 1.0], [1000.0, 2.0]], [[-inf, 3.0], [4.0, 5.0]]]),
                 axis=1,
                 hint=AXIS,
                 spec=("logits of any shape", "and `axis`, the class axis"),
@@ -1031,7 +1044,7 @@ CONTRACT = {
                 ),
             ),
             case(
-                f64([[[0, 1], [2, 3]], [[1000, 1000], [-inf, 5]]]),
+                f64([[[0.0, 1.0], [2.0, 3.0]], [[1000.0, 1000.0], [-inf, 5.0]]]),
                 axis=1,
                 keepdims=True,
                 hint="reduce the axis given, keeping it with length 1",
@@ -1553,7 +1566,9 @@ CONTRACT = {
             ),
             case(
                 ints([[0, 2], [1, 1]]),
-                f64([[[1, 2, 3], [1000, 0, -1000]], [[0, 0, 0], [-inf, 5, 1]]]),
+                f64(
+                    [[[1.0, 2.0, 3.0], [1000.0, 0.0, -1000.0]], [[0.0, 0.0, 0.0], [-inf, 5.0, 1.0]]]
+                ),
                 hint="labels of shape (2, 2) pick from logits of shape (2, 2, 3)",
                 spec=("`labels`: integers of shape `(...)`", "classes on the last axis"),
             ),
@@ -1961,7 +1976,7 @@ CONTRACT = {
 }
 
 
-def with_contract(spec):
+def with_contract(spec: Spec) -> Spec:
     """`spec` with its contract's cases and bad inputs after its own."""
     cases, bad = CONTRACT[spec.name]
     return Spec(spec.name, (*spec.cases, *cases), (*spec.raises, *bad), spec.ulps)
@@ -1970,7 +1985,7 @@ def with_contract(spec):
 CATALOGUE = {spec.name: with_contract(spec) for spec in SPECS}
 
 
-def expected(name, item):
+def expected(name: str, item: Case) -> object:
     """The reference's result for a case: what the learner's must match.
 
     Warnings are errors here: a reference that warned on a public case would teach the
@@ -1986,7 +2001,7 @@ def expected(name, item):
     return done.result
 
 
-def with_expected(name, cases):
+def with_expected(name: str, cases: Iterable[Case]) -> tuple[Case, ...]:
     return tuple(
         Case(c.args, c.kwargs, expected(name, c), c.hint, c.scale, c.quiet, c.example)
         for c in cases
@@ -1994,7 +2009,7 @@ def with_expected(name, cases):
 
 
 @cache
-def compiled():
+def compiled() -> dict[str, Spec]:
     """{name: Spec} with every public case's expected value computed by the reference."""
     return {
         name: Spec(name, with_expected(name, spec.cases), spec.raises, spec.ulps)
@@ -2002,12 +2017,12 @@ def compiled():
     }
 
 
-def unset(value):
+def unset(value: object) -> bool:
     """Whether an optional field holds its default and can be left out of the JSON."""
     return value is None or value is False or value == ""
 
 
-def case_json(item):
+def case_json(item: Case | Raises) -> dict[str, Any]:
     data = {
         "args": [to_json(a) for a in item.args],
         "kwargs": {k: to_json(v) for k, v in item.kwargs.items()},
@@ -2028,7 +2043,7 @@ def case_json(item):
     }
 
 
-def compiled_json():
+def compiled_json() -> str:
     """The text of ``helpers/cases.json``: the lessons, and every function's public cases."""
     specs = compiled()
     data = {

@@ -14,31 +14,38 @@ extremes where naive formulas overflow.
 """
 
 import hashlib
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from autograder.checks.catalogue import case
-from solutions.helpers.judge import loss_of_class_0, squared_norm
+from solutions.helpers.judge import Case, loss_of_class_0, squared_norm
 
-DTYPES = (np.float64, np.float32)
+Rng = np.random.Generator
+DType = type[np.floating[Any]]  # the float types the cases come in
+Size = int | tuple[int, ...]  # an array's shape, as numpy's generators take it
+Cases = tuple[Case, ...]
+
+DTYPES: tuple[DType, ...] = (np.float64, np.float32)
 
 
-def seed_for(secret, student, lesson, helpers_sha256):
+def seed_for(secret: int, student: str, lesson: int, helpers_sha256: str) -> int:
     """The hidden cases' seed for one submission of one lesson: 128 bits of a SHA-256."""
     text = f"{secret}\0{student}\0{lesson}\0{helpers_sha256}".encode()
     return int.from_bytes(hashlib.sha256(text).digest()[:16], "big")
 
 
-def shape(rng):
+def shape(rng: Rng) -> tuple[int, int]:
     """A small batch shape (n, C)."""
     return int(rng.integers(2, 7)), int(rng.integers(2, 6))
 
 
-def logits(rng, size, dtype, scale=5.0):
+def logits(rng: Rng, size: Size, dtype: DType, scale: float = 5.0) -> np.ndarray:
     return (rng.standard_normal(size) * scale).astype(dtype)
 
 
-def distributions(rng, size, dtype, zeros=False):
+def distributions(rng: Rng, size: Size, dtype: DType, zeros: bool = False) -> np.ndarray:
     """Rows summing to one; with `zeros`, some entries exactly 0."""
     x = rng.gamma(0.7, size=size)
     if zeros:
@@ -47,7 +54,7 @@ def distributions(rng, size, dtype, zeros=False):
     return (x / x.sum(axis=-1, keepdims=True)).astype(dtype)
 
 
-def probabilities(rng, size, dtype):
+def probabilities(rng: Rng, size: Size, dtype: DType) -> np.ndarray:
     """Values in [0, 1], some exactly 0 or 1."""
     p = rng.random(size)
     p[rng.random(size) < 0.15] = 0.0
@@ -55,41 +62,41 @@ def probabilities(rng, size, dtype):
     return p.astype(dtype)
 
 
-def labels(rng, n, num_classes):
+def labels(rng: Rng, n: int, num_classes: int) -> np.ndarray:
     return rng.integers(0, num_classes, n)
 
 
-def per_dtype(make):
+def per_dtype(make: Callable[[Rng, DType], Cases]) -> Callable[[Rng], Cases]:
     """A generator of cases from make(rng, dtype), called once for each dtype."""
 
-    def generate(rng):
+    def generate(rng: Rng) -> Cases:
         return tuple(c for dtype in DTYPES for c in make(rng, dtype))
 
     return generate
 
 
-def linear_logits_cases(rng, dtype):
+def linear_logits_cases(rng: Rng, dtype: DType) -> Cases:
     (n, c), d = shape(rng), int(rng.integers(1, 5))
     return (case(logits(rng, (n, d), dtype), logits(rng, (d, c), dtype), logits(rng, c, dtype)),)
 
 
-def logit_cases(rng, dtype):
+def logit_cases(rng: Rng, dtype: DType) -> Cases:
     return (
         case(probabilities(rng, shape(rng), dtype)),
         case(dtype(0.5) + logits(rng, 4, dtype, 1e-3)),
     )
 
 
-def one_hot_cases(rng, dtype):
+def one_hot_cases(rng: Rng, dtype: DType) -> Cases:
     n, c = shape(rng)
     return (case(labels(rng, n, c), c),)
 
 
-def elementwise_logit_cases(rng, dtype):
+def elementwise_logit_cases(rng: Rng, dtype: DType) -> Cases:
     return (case(logits(rng, shape(rng), dtype)), case(logits(rng, shape(rng), dtype, 1000.0)))
 
 
-def axis_logit_cases(rng, dtype):
+def axis_logit_cases(rng: Rng, dtype: DType) -> Cases:
     return (
         case(logits(rng, shape(rng), dtype)),
         case(logits(rng, shape(rng), dtype, 1000.0)),
@@ -97,15 +104,15 @@ def axis_logit_cases(rng, dtype):
     )
 
 
-def logsumexp_cases(rng, dtype):
+def logsumexp_cases(rng: Rng, dtype: DType) -> Cases:
     return (*axis_logit_cases(rng, dtype), case(logits(rng, shape(rng), dtype), keepdims=True))
 
 
-def probability_cases(rng, dtype):
+def probability_cases(rng: Rng, dtype: DType) -> Cases:
     return (case(probabilities(rng, shape(rng), dtype)), case(probabilities(rng, 5, dtype), base=2))
 
 
-def distribution_cases(rng, dtype):
+def distribution_cases(rng: Rng, dtype: DType) -> Cases:
     size = shape(rng)
     return (
         case(distributions(rng, size, dtype, zeros=True)),
@@ -114,25 +121,25 @@ def distribution_cases(rng, dtype):
     )
 
 
-def two_distribution_cases(rng, dtype):
+def two_distribution_cases(rng: Rng, dtype: DType) -> Cases:
     size = shape(rng)
     p, q = distributions(rng, size, dtype, zeros=True), distributions(rng, size, dtype)
     return (case(p, q), case(q, p, base=2), case(p, distributions(rng, size, dtype, zeros=True)))
 
 
-def joint_table_cases(rng, dtype):
+def joint_table_cases(rng: Rng, dtype: DType) -> Cases:
     rows, columns = shape(rng)
     independent = np.outer(distributions(rng, rows, dtype), distributions(rng, columns, dtype))
     joint = distributions(rng, rows * columns, dtype, zeros=True).reshape(rows, columns)
     return (case(joint), case(independent.astype(dtype), base=2))
 
 
-def binary_cross_entropy_cases(rng, dtype):
+def binary_cross_entropy_cases(rng: Rng, dtype: DType) -> Cases:
     size = shape(rng)
     return (case(probabilities(rng, size, dtype), rng.uniform(0.01, 0.99, size).astype(dtype)),)
 
 
-def log_loss_cases(rng, dtype):
+def log_loss_cases(rng: Rng, dtype: DType) -> Cases:
     n, c = shape(rng)
     q = np.clip(distributions(rng, (n, c), dtype), 0, 1)
     return (
@@ -141,7 +148,7 @@ def log_loss_cases(rng, dtype):
     )
 
 
-def dense_label_cases(rng, dtype):
+def dense_label_cases(rng: Rng, dtype: DType) -> Cases:
     size = shape(rng)
     return (
         case(distributions(rng, size, dtype, zeros=True), logits(rng, size, dtype)),
@@ -149,7 +156,7 @@ def dense_label_cases(rng, dtype):
     )
 
 
-def sparse_label_cases(rng, dtype):
+def sparse_label_cases(rng: Rng, dtype: DType) -> Cases:
     n, c = shape(rng)
     return (
         case(labels(rng, n, c), logits(rng, (n, c), dtype)),
@@ -157,7 +164,7 @@ def sparse_label_cases(rng, dtype):
     )
 
 
-def sigmoid_label_cases(rng, dtype):
+def sigmoid_label_cases(rng: Rng, dtype: DType) -> Cases:
     size = shape(rng)
     return (
         case(probabilities(rng, size, dtype), logits(rng, size, dtype)),
@@ -165,7 +172,7 @@ def sigmoid_label_cases(rng, dtype):
     )
 
 
-def keras_cases(rng, dtype):
+def keras_cases(rng: Rng, dtype: DType) -> Cases:
     size = shape(rng)
     y = distributions(rng, size, dtype, zeros=True)
     return (
@@ -175,7 +182,7 @@ def keras_cases(rng, dtype):
     )
 
 
-def torch_cases(rng, dtype):
+def torch_cases(rng: Rng, dtype: DType) -> Cases:
     n, c = shape(rng)
     target = labels(rng, n, c)
     target[0] = -100
@@ -188,7 +195,7 @@ def torch_cases(rng, dtype):
     )
 
 
-def bce_logits_cases(rng, dtype):
+def bce_logits_cases(rng: Rng, dtype: DType) -> Cases:
     size = shape(rng)
     pos_weight = rng.uniform(0.5, 3.0, size[-1]).astype(dtype)
     return (
@@ -198,7 +205,7 @@ def bce_logits_cases(rng, dtype):
     )
 
 
-def calibration_cases(rng, dtype):
+def calibration_cases(rng: Rng, dtype: DType) -> Cases:
     n, c = 40, int(rng.integers(2, 6))
     q = distributions(rng, (n, c), dtype)
     return (
@@ -207,7 +214,7 @@ def calibration_cases(rng, dtype):
     )
 
 
-def gradient_cases(rng):
+def gradient_cases(rng: Rng) -> Cases:
     # float64 only: numerical_gradient always works in float64
     return (
         case(squared_norm, logits(rng, shape(rng), np.float64)),
@@ -215,7 +222,7 @@ def gradient_cases(rng):
     )
 
 
-HIDDEN = {
+HIDDEN: dict[str, Callable[[Rng], Cases]] = {
     "linear_logits": per_dtype(linear_logits_cases),
     "logit": per_dtype(logit_cases),
     "one_hot": per_dtype(one_hot_cases),

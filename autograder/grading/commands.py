@@ -5,8 +5,11 @@ Each ``register`` adds its commands to the one parser of :mod:`autograder.cli`; 
 shown in ``--help`` is the constant the work itself uses.
 """
 
+from __future__ import annotations  # argparse's subparsers are generic only to the checker
+
 import argparse
 import os
+from datetime import datetime
 
 from autograder.grading import EXPORT_FORMATS, LATE_POLICIES
 from autograder.sandbox.jail import CELL_TIMEOUT, LIMITS
@@ -23,7 +26,7 @@ LIMIT_NAMES = {
 SIZE_SUFFIXES = {"K": 2**10, "M": 2**20, "G": 2**30}
 
 
-def limit_option(text):
+def limit_option(text: str) -> tuple[str, int]:
     """'memory=4G' -> ('RLIMIT_AS', 4 * 2**30); seconds, bytes (K, M, G) or counts."""
     name, _, value = text.partition("=")
     if name not in LIMIT_NAMES:
@@ -36,7 +39,7 @@ def limit_option(text):
     return LIMIT_NAMES[name], int(digits) * scale
 
 
-def shown_limit(name):
+def shown_limit(name: str) -> str:
     """A default limit as --limit writes it: 'memory=2G'."""
     value = LIMITS[LIMIT_NAMES[name]]
     for suffix, scale in reversed(SIZE_SUFFIXES.items()):
@@ -45,7 +48,7 @@ def shown_limit(name):
     return f"{name}={value}"
 
 
-def due_option(text):
+def due_option(text: str) -> tuple[int, datetime]:
     """'2=2026-12-01 23:59 UTC' -> (2, that time in UTC); nbgrader's own date parser."""
     from nbgrader.utils import parse_utc
 
@@ -68,7 +71,7 @@ examples:
 """
 
 
-def register(commands):
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     register_grade(commands)
     export = commands.add_parser(
         "export",
@@ -104,7 +107,7 @@ def register(commands):
     demo.set_defaults(run=run_demo)
 
 
-def register_grade(commands):
+def register_grade(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     grade = commands.add_parser(
         "grade",
         help="grade a class's submissions with nbgrader",
@@ -191,7 +194,7 @@ def register_grade(commands):
     grade.set_defaults(run=run_grade)
 
 
-def run_grade(args, parser):
+def run_grade(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from autograder.grading import batch
 
     return batch.grade(
@@ -211,19 +214,19 @@ def run_grade(args, parser):
     )
 
 
-def run_export(args, parser):
+def run_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from autograder.grading import export
 
     return export.export(args.out, args.format, args.to)
 
 
-def run_feedback_zips(args, parser):
+def run_feedback_zips(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from autograder.grading import feedback
 
     return feedback.main(args.out, args.to)
 
 
-def run_demo(args, parser):
+def run_demo(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from autograder.grading import demo
 
     return demo.main(args.out)

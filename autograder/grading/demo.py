@@ -19,6 +19,7 @@ ivy      a fresh clone that reached lesson 1 and filled in nothing: not_implemen
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 
 from autograder.authoring.build import helper_stub
@@ -40,7 +41,9 @@ ENDLESS = """\
 DEMO_TIMEOUT = 10  # seconds per cell: finn's loop costs three of them, not three times 30
 
 
-def reference_helpers(edits=None):
+def reference_helpers(
+    edits: Mapping[str, Iterable[tuple[str, str]]] | None = None,
+) -> dict[str, str]:
     """{file name: text} of a helpers package with every lesson filled in, then edited."""
     edits = edits or {}
     files = {}
@@ -53,7 +56,9 @@ def reference_helpers(edits=None):
     return files
 
 
-def working_copy(folder, helpers, skip=()):
+def working_copy(
+    folder: Path, helpers: Mapping[str, str] | None, skip: Collection[int] = ()
+) -> None:
     """A student's clone: lessons/*.ipynb from the course, helpers/ as given (None: none)."""
     (folder / "lessons").mkdir(parents=True)
     for lesson in LESSONS:
@@ -66,13 +71,13 @@ def working_copy(folder, helpers, skip=()):
             (folder / "helpers" / name).write_text(text)
 
 
-def zip_folder(folder, archive, top):
+def zip_folder(folder: Path, archive: Path, top: str) -> None:
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
         for path in sorted(folder.rglob("*")):
             zipped.write(path, Path(top) / path.relative_to(folder))
 
 
-def make_class(submissions):
+def make_class(submissions: Path) -> None:
     """Write the nine students into `submissions`."""
     perfect = reference_helpers()
     working_copy(submissions / "ada", perfect)
@@ -94,7 +99,7 @@ def make_class(submissions):
     working_copy(submissions / "ivy", stubs, skip={2, 3, 4, 5})
 
 
-def main(out=None, say=print):
+def main(out: str | Path | None = None, say: Callable[[str], object] = print) -> int:
     from autograder.grading.batch import grade
 
     folder = Path(out) if out else Path(tempfile.mkdtemp(prefix="course-demo-"))

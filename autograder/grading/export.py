@@ -23,39 +23,42 @@ example) exports as 0. The total adds the graded lessons only.
 """
 
 import csv
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from autograder.errors import CourseError
 from autograder.grading.report import read_csv, safe_cell
-from autograder.lessons import LESSONS
+from autograder.lessons import LESSONS, Lesson
 
 CANVAS_IDENTITY = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
+Row = dict[str, str]  # a row of grades.csv
+Sheet = tuple[list[str], list[list[str]]]  # an export's header and rows
 
 
-def column(lesson):
+def column(lesson: Lesson) -> str:
     """A lesson's column title: its number and title, as an LMS shows an assignment."""
     return f"Lesson {lesson.number}: {lesson.title}"
 
 
-def number(value):
+def number(value: float | None) -> str:
     """A score as the CSVs write it: 7 rather than 7.0, empty for None."""
     return "" if value is None else f"{value:g}"
 
 
-def by_student(grades):
+def by_student(grades: Iterable[Row]) -> dict[str, dict[str, Row]]:
     """{student: {assignment: row}} from grades.csv's rows."""
-    table = {}
+    table: dict[str, dict[str, Row]] = {}
     for row in grades:
         table.setdefault(row["student_id"], {})[row["lesson"]] = row
     return dict(sorted(table.items()))
 
 
-def lesson_maxima(grades):
+def lesson_maxima(grades: Iterable[Row]) -> dict[str, float]:
     """{assignment: max score}, from any graded row of that lesson."""
     return {row["lesson"]: float(row["max_score"]) for row in grades}
 
 
-def student_scores(rows):
+def student_scores(rows: dict[str, Row]) -> tuple[list[str], float, float, list[str]]:
     """The lessons' marks (empty where not graded), the total, its maximum, and the lessons
     still waiting for a hand grade, of one student's grades.csv `rows`."""
     marks, total, maximum, waiting = [], 0.0, 0.0, []
@@ -70,7 +73,7 @@ def student_scores(rows):
     return marks, total, maximum, waiting
 
 
-def canvas(grades):
+def canvas(grades: list[Row]) -> Sheet:
     header = [*CANVAS_IDENTITY, *map(column, LESSONS), "Final Points"]
     maxima = lesson_maxima(grades)
     possible = [maxima.get(lesson.assignment) for lesson in LESSONS]
@@ -81,7 +84,7 @@ def canvas(grades):
     return header, rows
 
 
-def moodle(grades):
+def moodle(grades: list[Row]) -> Sheet:
     header = ["Username", *map(column, LESSONS), "Course total"]
     rows = []
     for student, lessons in by_student(grades).items():
@@ -90,7 +93,7 @@ def moodle(grades):
     return header, rows
 
 
-def wide(grades):
+def wide(grades: list[Row]) -> Sheet:
     header = [
         "student_id",
         *(lesson.assignment for lesson in LESSONS),
@@ -108,7 +111,12 @@ def wide(grades):
 BUILDERS = {"canvas": canvas, "moodle": moodle, "wide": wide}
 
 
-def export(out, fmt, to=None, say=print):
+def export(
+    out: str | Path,
+    fmt: str,
+    to: str | Path | None = None,
+    say: Callable[[str], object] = print,
+) -> int:
     """Write OUT's grades in format `fmt` to `to` (default OUT/export-FMT.csv); return 0."""
     out = Path(out)
     grades = read_csv(out / "grades.csv")

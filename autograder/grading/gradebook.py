@@ -149,9 +149,7 @@ def kernel_scores(gb: Gradebook, lesson: Lesson, student: str) -> dict[str, floa
     return None if nb is None else {grade.name: grade.auto_score for grade in nb.grades}
 
 
-def set_auto_scores(
-    gb: Gradebook, lesson: Lesson, student: str, scores: dict[str, float]
-) -> None:
+def set_auto_scores(gb: Gradebook, lesson: Lesson, student: str, scores: dict[str, float]) -> None:
     """Write the trusted scores as the auto scores of the matching grade cells."""
     assignment = lesson.assignment
     for name, score in scores.items():

@@ -17,9 +17,13 @@ import json
 import re
 import statistics
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from nbgrader.api import Gradebook
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -28,6 +32,10 @@ from rich.text import Text
 from autograder.grading import gradebook
 from autograder.sandbox.printable import printable, shorten
 from solutions.helpers.judge import Status
+
+if TYPE_CHECKING:  # both import this module
+    from autograder.grading.batch import Graded, Task
+    from autograder.grading.submissions import Problem
 
 GRADES = ("student_id", "lesson", "score", "max_score", "needs_manual_grade")
 CHECKS = ("student_id", "lesson", "grade_id", "function", "score", "max_score", "status", "message")
@@ -73,7 +81,7 @@ class Check:
     status: str
     message: str
 
-    def row(self):
+    def row(self) -> dict[str, str]:
         values = dict(zip(CHECKS[:3], astuple(self)[:3], strict=True))
         return {
             **values,
@@ -89,10 +97,10 @@ class Check:
 class Scope:
     """Which rows a run rewrites: its lessons, and only its students if any were named."""
 
-    lessons: set
-    students: set = field(default_factory=set)
+    lessons: set[str]  # assignment names
+    students: set[str] = field(default_factory=set)
 
-    def covers(self, row):
+    def covers(self, row: dict[str, str]) -> bool:
         if row["student_id"].startswith(REJECTED):  # every run lists SUBMISSIONS afresh
             return True
         lesson_ok = row["lesson"] in self.lessons or row["lesson"] == ""
@@ -102,20 +110,33 @@ class Scope:
 class Results:
     """The rows of one run, stored into the course gradebook as they arrive."""
 
-    def __init__(self, seed, problems, late_policy="none"):
+    grades: list[dict[str, str]]  # rows of GRADES
+    checks: list[dict[str, str]]  # rows of CHECKS
+    submissions: list[dict[str, str]]  # rows of SUBMISSIONS
+
+    def __init__(self, seed: int, problems: Iterable["Problem"], late_policy: str = "none") -> None:
         self.seed, self.late_policy = seed, late_policy
         self.problems = list(problems)
         self.grades, self.checks, self.submissions = [], [], []
 
     def add(
-        self, task, checks, gb, stored=True, notebook_run="", sha256="", feedback=False, problems=()
-    ):
+        self,
+        task: "Task",
+        checks: Sequence[Check],
+        gb: Gradebook,
+        stored: bool = True,
+        notebook_run: str = "",
+        sha256: str = "",
+        feedback: bool = False,
+        problems: Iterable[str] = (),
+    ) -> None:
         lesson = task.lesson
         if stored:
             auto = {check.grade_id: check.score for check in checks}
             suspect = any(check.status == Status.TAMPER_SUSPECT for check in checks)
-            stored = gradebook.store(gb, lesson, task, auto, suspect, self.late_policy)
-            score, max_score, needs, late = stored
+            score, max_score, needs, late = gradebook.store(
+                gb, lesson, task, auto, suspect, self.late_policy
+            )
         else:
             score, max_score, needs = 0.0, gradebook.lesson_max_score(gb, lesson), False
             late = 0.0
@@ -144,7 +165,7 @@ class Results:
             }
         )
 
-    def add_graded(self, graded, gb):
+    def add_graded(self, graded: "Graded", gb: Gradebook) -> None:
         self.add(
             graded.task,
             graded.checks,
@@ -155,7 +176,7 @@ class Results:
             problems=graded.problems,
         )
 
-    def write(self, out, scope):
+    def write(self, out: Path, scope: Scope) -> None:
         for problem in self.problems:
             self.submissions.append(
                 {
@@ -172,7 +193,7 @@ class Results:
         (out / "run.json").write_text(json.dumps({"seed": self.seed}, indent=1) + "\n")
 
 
-def safe_cell(field, value):
+def safe_cell(field: str, value: object) -> str:
     """A CSV cell that a spreadsheet shows as written and never runs (see FORMULA).
 
     Idempotent, so the rows a run keeps from an earlier one are written back unchanged.
@@ -183,7 +204,7 @@ def safe_cell(field, value):
     return shorten(FORMULA.sub(r"\1'", printable(text, MAX_CELL)), MAX_CELL)
 
 
-def read_csv(path):
+def read_csv(path: Path) -> list[dict[str, str]]:
     if not path.exists():
         return []
     csv.field_size_limit(FIELD_LIMIT)  # an earlier version wrote cells of any size
@@ -191,7 +212,7 @@ def read_csv(path):
         return list(csv.DictReader(f))
 
 
-def update_csv(path, fields, rows, scope):
+def update_csv(path: Path, fields: Sequence[str], rows: list[dict[str, str]], scope: Scope) -> None:
     """Replace the rows in scope by `rows`; keep the others; sort for stable diffs."""
     kept = [row for row in read_csv(path) if not scope.covers(row)]
     safe = [{name: safe_cell(name, row.get(name) or "") for name in fields} for row in kept + rows]
@@ -202,13 +223,13 @@ def update_csv(path, fields, rows, scope):
         writer.writerows(merged)
 
 
-def read_run(out):
+def read_run(out: Path) -> dict[str, Any]:
     path = out / "run.json"
     return json.loads(path.read_text()) if path.exists() else {}
 
 
 @contextmanager
-def progress(total, say):
+def progress(total: int, say: Callable[[str], object]) -> Iterator[Callable[[str], None]]:
     """A progress bar over the submissions; yields advance(description)."""
     columns = (
         TextColumn("Grading"),
@@ -222,7 +243,7 @@ def progress(total, say):
         yield lambda what: bar.update(task, advance=1, last=what)
 
 
-def distribution(fractions):
+def distribution(fractions: Iterable[float]) -> str:
     """Counts in BINS equal bins of [0, 1], as bars and numbers."""
     counts = [0] * BINS
     for x in fractions:
@@ -232,7 +253,7 @@ def distribution(fractions):
     return f"{bars}  {'/'.join(map(str, counts))}"
 
 
-def summary(out, say=print):
+def summary(out: Path, say: Callable[[str], object] = print) -> None:
     """Print, per lesson, the mean, median and distribution of scores, then the problems."""
     grades = read_csv(out / "grades.csv")
     table = Table(title=f"Grades in {out / 'grades.csv'}")
@@ -265,13 +286,13 @@ def summary(out, say=print):
     say(f"Details: {out / 'checks.csv'}, {out / 'submissions.csv'}, feedback in {out / 'feedback'}")
 
 
-def faults(out):
+def faults(out: Path) -> dict[tuple[str, str], list[str]]:
     """{(student, lesson): [what went wrong]}: recorded problems, then every fault status."""
-    found = defaultdict(list)
+    found: defaultdict[tuple[str, str], list[str]] = defaultdict(list)
     for row in read_csv(out / "submissions.csv"):
         if row["problems"]:
             found[row["student_id"], row["lesson"]].append(row["problems"])
-    functions = defaultdict(list)
+    functions: defaultdict[tuple[str, str, str, str], list[str]] = defaultdict(list)
     for row in read_csv(out / "checks.csv"):
         if row["status"] in FAULTS:
             key = (row["student_id"], row["lesson"], row["status"], row["message"])

@@ -30,11 +30,13 @@ import copy
 import hashlib
 import re
 from pathlib import Path
+from typing import Any, TypeGuard
 
 import nbformat
 import nbgrader
 import nh3
-from jinja2 import FileSystemLoader, PrefixLoader, pass_context
+from jinja2 import Environment, FileSystemLoader, PrefixLoader, pass_context
+from jinja2.runtime import Context
 from nbconvert.exporters import HTMLExporter
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbconvert.preprocessors import Preprocessor
@@ -61,7 +63,7 @@ TEXT = ("text/plain", "text/latex")  # the templates escape these
 LANGUAGE = {"name": "python", "pygments_lexer": "ipython3"}
 
 
-def keep_url(element, attribute, value):
+def keep_url(element: str, attribute: str, value: str) -> str | None:
     """nh3's attribute filter: a `src` only inline, `data:` for nothing else."""
     if attribute == "src":
         return value if INLINE_IMAGE.match(value) else None
@@ -70,7 +72,7 @@ def keep_url(element, attribute, value):
     return value
 
 
-def clean(html):
+def clean(html: str) -> str:
     """`html` with only inert content left: text, structure, links, inline images."""
     return nh3.clean(
         html,
@@ -80,20 +82,20 @@ def clean(html):
     )
 
 
-def render_markdown(source, attachments=None):
+def render_markdown(source: str, attachments: dict[str, dict[str, str]] | None = None) -> str:
     """HTML of a markdown text, by nbconvert's own renderer; not yet sanitised."""
     renderer = IPythonRenderer(escape=False, attachments=attachments, exclude_anchor_links=True)
     return MarkdownWithMath(renderer=renderer).render(source)
 
 
 @pass_context
-def markdown_to_html(context, source):
+def markdown_to_html(context: Context, source: str) -> str:
     """The ``markdown2html`` filter of the formgrader and feedback: rendered, then cleaned."""
     cell = context.get("cell", {})
     return clean(render_markdown(source, safe_attachments(cell.get("attachments"))))
 
 
-def safe_attachments(attachments):
+def safe_attachments(attachments: dict[str, Any] | None) -> dict[str, dict[str, str]]:
     """A cell's attachments, raster images only; markdown embeds them as data: URLs."""
     kept = {}
     for name, bundle in (attachments or {}).items():
@@ -103,18 +105,18 @@ def safe_attachments(attachments):
     return kept
 
 
-def is_base64(data):
+def is_base64(data: object) -> TypeGuard[str]:
     return isinstance(data, str) and BASE64.match(data) is not None
 
 
-def as_text(value):
+def as_text(value: object) -> str | None:
     """A MIME bundle's value as one string (nbformat allows a list of lines), or None."""
     if isinstance(value, list) and all(isinstance(line, str) for line in value):
         return "".join(value)
     return value if isinstance(value, str) else None
 
 
-def neutral_bundle(data):
+def neutral_bundle(data: dict[str, Any]) -> dict[str, str]:
     """A display's MIME bundle, reduced to what renders without running anything."""
     kept, removed = {}, []
     for mime, value in data.items():
@@ -143,7 +145,7 @@ def neutral_bundle(data):
     return kept
 
 
-def image_sizes(metadata, data):
+def image_sizes(metadata: dict[str, Any], data: dict[str, str]) -> dict[str, dict[str, int]]:
     """Output metadata: only integer widths and heights of the images kept."""
     sizes = {}
     for mime in RASTER:
@@ -155,11 +157,11 @@ def image_sizes(metadata, data):
     return sizes
 
 
-def is_count(value):
+def is_count(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def neutral_output(output):
+def neutral_output(output: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """One output rebuilt from its safe parts."""
     kind = output.get("output_type")
     if kind == "stream":
@@ -184,11 +186,11 @@ def neutral_output(output):
     return nbformat.v4.new_output("stream", name="stdout", text="[an unknown output not shown]")
 
 
-def count_or_none(value):
+def count_or_none(value: object) -> int | None:
     return value if is_count(value) else None
 
 
-def neutral_metadata(cell):
+def neutral_metadata(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Cell metadata: nbgrader's alone, and only with a grade id safe in an attribute."""
     grading = cell.metadata.get("nbgrader")
     if isinstance(grading, dict) and GRADE_ID.match(str(grading.get("grade_id", "x"))):
@@ -196,7 +198,7 @@ def neutral_metadata(cell):
     return nbformat.NotebookNode()
 
 
-def neutralise(nb):
+def neutralise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Make a notebook safe to render, in place: outputs, raw cells, metadata, attachments.
 
     Sources of code and markdown cells are left as they are (a checksum covers them):
@@ -223,7 +225,9 @@ class Neutralise(Preprocessor):
 
     enabled = Bool(True, help="nbconvert's preprocessors are off unless enabled").tag(config=True)
 
-    def preprocess(self, nb, resources):
+    def preprocess(
+        self, nb: nbformat.NotebookNode, resources: dict[str, Any]
+    ) -> tuple[nbformat.NotebookNode, dict[str, Any]]:
         return neutralise(nb), resources
 
 
@@ -232,7 +236,7 @@ class Neutralise(Preprocessor):
 METERED = {"stream", "display_data", "execute_result", "update_display_data", "error"}
 
 
-def size_of(value):
+def size_of(value: object) -> int:
     """Characters in a message's content: its strings, however deeply nested."""
     if isinstance(value, str):
         return len(value)
@@ -254,12 +258,16 @@ class CappedExecute(Execute):
     """
 
     max_output_bytes = Integer(MAX_OUTPUT_BYTES, help="output kept per notebook").tag(config=True)
+    output_bytes: int  # counted so far in this notebook
+    noted: set[tuple[int, str]]  # (cell index, "note" or message type) already kept past the cap
 
-    def reset_execution_trackers(self):
+    def reset_execution_trackers(self) -> None:
         super().reset_execution_trackers()
         self.output_bytes, self.noted = 0, set()
 
-    def process_message(self, msg, cell, cell_index):
+    def process_message(
+        self, msg: dict[str, Any], cell: nbformat.NotebookNode, cell_index: int
+    ) -> nbformat.NotebookNode | None:
         kind = msg["msg_type"]
         if kind in METERED or kind.startswith("comm"):
             self.output_bytes += size_of(msg["content"]) + sum(map(len, msg.get("buffers") or []))
@@ -267,7 +275,9 @@ class CappedExecute(Execute):
                 return self.over_cap(msg, cell, cell_index)
         return super().process_message(msg, cell, cell_index)
 
-    def over_cap(self, msg, cell, cell_index):
+    def over_cap(
+        self, msg: dict[str, Any], cell: nbformat.NotebookNode, cell_index: int
+    ) -> nbformat.NotebookNode | None:
         """Past the cap: per cell, one note, one shortened error and one shortened stderr."""
         content, kind = msg["content"], msg["msg_type"]
         decides_score = kind == "error" or (kind == "stream" and content.get("name") == "stderr")
@@ -283,7 +293,7 @@ class CappedExecute(Execute):
         return None
 
 
-def shorten(content):
+def shorten(content: dict[str, Any]) -> dict[str, Any]:
     """An error's or a stream's content, cut to :data:`KEPT_CHARACTERS` characters."""
     cut = {**content, "traceback": ["[traceback not kept: past the cap on output]"]}
     for key in ("name", "text", "ename", "evalue"):
@@ -310,7 +320,7 @@ class FeedbackExporter(HTMLExporter):
     and allowed by hash), load images and fonts only inline, and connect nowhere.
     """
 
-    def __init__(self, config=None, **kw):
+    def __init__(self, config: Config | None = None, **kw: Any) -> None:
         from autograder.grading.feedback import TEMPLATE, TEMPLATES
 
         forced = Config()
@@ -321,24 +331,28 @@ class FeedbackExporter(HTMLExporter):
         super().__init__(config=config, **kw)
 
     @default("extra_loaders")
-    def _nbgrader_templates(self):
+    def _nbgrader_templates(self) -> list[PrefixLoader]:
         return [PrefixLoader({"nbgrader": FileSystemLoader(str(NBGRADER_TEMPLATES))})]
 
-    def _create_environment(self):
+    def _create_environment(self) -> Environment:
         from autograder.grading.feedback import offline_mathjax
 
         environment = super()._create_environment()
         environment.globals["offline_mathjax"] = offline_mathjax
         return environment
 
-    def from_notebook_node(self, nb, resources=None, **kw):
+    # nbconvert's base Exporter declares a notebook returned; its HTML exporters return the
+    # page's text and ignore the same mismatch.
+    def from_notebook_node(  # type: ignore[override]
+        self, nb: nbformat.NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
+    ) -> tuple[str, dict[str, Any]]:
         html, resources = super().from_notebook_node(nb, resources, **kw)
         blank = nbformat.v4.new_notebook(metadata=copy.deepcopy(nb.metadata))
         template_html, _ = super().from_notebook_node(blank, copy.deepcopy(resources), **kw)
         meta = f'<meta http-equiv="Content-Security-Policy" content="{self.policy(template_html)}">'
         return html.replace("<head>", f"<head>\n{meta}", 1), resources
 
-    def policy(self, template_html):
+    def policy(self, template_html: str) -> str:
         hashes = " ".join(
             f"'sha256-{base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()}'"
             for body in SCRIPT.findall(template_html)

@@ -23,18 +23,21 @@ import csv
 import hashlib
 import math
 from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
 from autograder.authoring.markers import without_markers
 from autograder.grading.report import safe_cell
-from autograder.lessons import LESSONS, ROOT
+from autograder.lessons import LESSONS, ROOT, Lesson
 from autograder.sandbox import files
 
 REFERENCE = "(reference)"
 FIELDS = ("lesson", "student_a", "student_b", "kind", "functions")
 MAX_SOURCE = 2**20  # bytes: a helpers module is a few kB; anything larger is not compared
+# {function: (digest of its text, digest of its shape)} of one submission
+Fingerprints = dict[str, tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -43,21 +46,25 @@ class Flag:
     student_a: str
     student_b: str
     kind: str  # "identical" or "same after renaming"
-    functions: tuple
+    functions: tuple[str, ...]
 
 
-def threshold(count):
+def threshold(count: int) -> int:
     """How many of a lesson's `count` graded functions two submissions must share."""
     return max(2, math.ceil(0.75 * count)) if count > 1 else 1
 
 
-def without_docstring(body):
+def without_docstring(body: list[ast.stmt]) -> list[ast.stmt]:
     first = body[0] if body else None
-    is_doc = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
-    return body[1:] if is_doc and isinstance(first.value.value, str) else body
+    is_doc = (
+        isinstance(first, ast.Expr)
+        and isinstance(first.value, ast.Constant)
+        and isinstance(first.value.value, str)
+    )
+    return body[1:] if is_doc else body
 
 
-def is_stub(function):
+def is_stub(function: ast.FunctionDef) -> bool:
     """Whether the function's body, past its docstring, only raises NotImplementedError."""
     body = without_docstring(function.body)
     if len(body) != 1 or not isinstance(body[0], ast.Raise) or body[0].exc is None:
@@ -66,7 +73,7 @@ def is_stub(function):
     return isinstance(raised, ast.Name) and raised.id == "NotImplementedError"
 
 
-def local_names(function):
+def local_names(function: ast.FunctionDef) -> list[str]:
     """The names bound inside `function`, in order of first appearance."""
     bound = [arg.arg for arg in ast.walk(function.args) if isinstance(arg, ast.arg)]
     for node in ast.walk(function):
@@ -78,20 +85,20 @@ def local_names(function):
 
 
 class Renamer(ast.NodeTransformer):
-    def __init__(self, names):
+    def __init__(self, names: Iterable[str]) -> None:
         self.names = {name: f"v{i}" for i, name in enumerate(names)}
 
-    def visit_Name(self, node):
+    def visit_Name(self, node: ast.Name) -> ast.Name:
         node.id = self.names.get(node.id, node.id)
         return node
 
-    def visit_arg(self, node):
+    def visit_arg(self, node: ast.arg) -> ast.arg:
         node.arg = self.names.get(node.arg, node.arg)
         node.annotation = None
         return node
 
 
-def shape_of(function):
+def shape_of(function: ast.FunctionDef) -> str:
     """A digest of the function's tree, docstring dropped and local names renamed."""
     function.body = without_docstring(function.body) or [ast.Pass()]
     function.name, function.returns, function.decorator_list = "f", None, []
@@ -99,16 +106,17 @@ def shape_of(function):
     return hashlib.sha256(ast.dump(tree, include_attributes=False).encode()).hexdigest()
 
 
-def fingerprints(source, names):
+def fingerprints(source: str, names: Collection[str]) -> Fingerprints:
     """{name: (text digest, shape digest)} of the implemented functions `names` in `source`."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return {}  # a module that does not parse is graded as such; nothing to compare
-    found = {}
+    found: Fingerprints = {}
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name in names and not is_stub(node):
-            name, text = node.name, ast.get_source_segment(source, node)
+            # A node from ast.parse knows its position, so its segment is never None.
+            name, text = node.name, ast.get_source_segment(source, node) or ""
             text = "\n".join(line.rstrip() for line in text.split("\n"))
             try:
                 shape = shape_of(node)  # renames the node: its name was read first
@@ -118,7 +126,7 @@ def fingerprints(source, names):
     return found
 
 
-def read_module(path):
+def read_module(path: Path) -> str | None:
     """The text of a staged module, or None if it is missing, not a regular file or too large."""
     try:
         data = files.read_regular(path, MAX_SOURCE)
@@ -127,7 +135,7 @@ def read_module(path):
     return None if data is None else data.decode(errors="replace")
 
 
-def submissions_of(course, lesson):
+def submissions_of(course: str | Path, lesson: Lesson) -> dict[str, Fingerprints]:
     """{student: {function: fingerprints}} of one lesson, the reference included."""
     names = set(lesson.functions)
     reference = ROOT / "solutions" / "helpers" / f"{lesson.module}.py"
@@ -140,11 +148,12 @@ def submissions_of(course, lesson):
     return found
 
 
-def flags_of(lesson, submissions):
+def flags_of(lesson: Lesson, submissions: dict[str, Fingerprints]) -> list[Flag]:
     """The pairs of one lesson's submissions that share enough functions."""
-    shared = defaultdict(dict)  # (a, b) -> {function: kind}
+    # (student a, student b) -> {function: kind}
+    shared: defaultdict[tuple[str, str], dict[str, str]] = defaultdict(dict)
     for name in lesson.functions:
-        by_shape = defaultdict(list)
+        by_shape: defaultdict[str, list[str]] = defaultdict(list)
         for student, prints in submissions.items():
             if name in prints:
                 by_shape[prints[name][1]].append(student)
@@ -167,12 +176,12 @@ def flags_of(lesson, submissions):
     ]
 
 
-def find(course):
+def find(course: str | Path) -> list[Flag]:
     """Every flag, lesson by lesson, over everything staged in `course`."""
     return [flag for lesson in LESSONS for flag in flags_of(lesson, submissions_of(course, lesson))]
 
 
-def write(out, flags):
+def write(out: str | Path, flags: Iterable[Flag]) -> None:
     """Write OUT/similarity.csv: one row per flagged pair and lesson."""
     with (Path(out) / "similarity.csv").open("w", newline="") as f:
         writer = csv.DictWriter(f, FIELDS)
@@ -182,7 +191,7 @@ def write(out, flags):
             writer.writerow({name: safe_cell(name, row[name]) for name in FIELDS})
 
 
-def report(out, course, say=print):
+def report(out: str | Path, course: str | Path, say: Callable[[str], object] = print) -> list[Flag]:
     """Find the flags, write similarity.csv, and say how many there are."""
     flags = find(course)
     write(out, flags)

@@ -8,7 +8,7 @@ terminal or a page goes through :func:`printable` first.
 TRUNCATED = "…(truncated)"
 
 
-def shorten(text, limit, mark=TRUNCATED):
+def shorten(text: str, limit: int, mark: str = TRUNCATED) -> str:
     """`text` cut to `limit` characters, ending in `mark` if it was longer.
 
     >>> shorten("abcdefgh", 5, "…")
@@ -17,7 +17,7 @@ def shorten(text, limit, mark=TRUNCATED):
     return text if len(text) <= limit else text[: limit - len(mark)] + mark
 
 
-def printable(text, limit, mark=TRUNCATED):
+def printable(text: str, limit: int, mark: str = TRUNCATED) -> str:
     """`text` cut to `limit` characters, ending in `mark` if it was longer, with control
     and invisible characters (escapes, bidi overrides, NULs) replaced.
 
