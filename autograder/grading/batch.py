@@ -28,6 +28,7 @@ import tempfile
 import threading
 import time
 import warnings
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
@@ -35,10 +36,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any, TypeVar
 
 import nbformat
 import psutil
 from nbformat.warnings import DuplicateCellId
+from nbgrader.api import Gradebook
 from nbgrader.utils import parse_utc
 from sqlalchemy.exc import SAWarning
 
@@ -46,12 +49,13 @@ from autograder.authoring.release import helpers_for, outside_repository
 from autograder.checks.hidden import seed_for
 from autograder.errors import CourseError
 from autograder.grading import LATE_POLICIES, feedback, gradebook, lms, report, similarity
-from autograder.grading.submissions import Problem, discover
-from autograder.lessons import LESSONS, ROOT, chosen
+from autograder.grading.submissions import Problem, Work, discover
+from autograder.lessons import LESSONS, ROOT, Lesson, chosen
 from autograder.sandbox import files, jail, kernel, trusted
 from autograder.sandbox.printable import printable
-from solutions.helpers.judge import Status
+from solutions.helpers.judge import Outcome, Status
 
+T = TypeVar("T")
 NOTEBOOK_TIMEOUTS = 10  # a whole notebook may take this many cell timeouts
 MAX_NOTEBOOK = 20 * 2**20  # bytes: a lesson notebook with its figures is under 2 MB
 MAX_TIMESTAMP = 100  # bytes: nbgrader writes "2026-11-29 06:03:35.123456 UTC"
@@ -77,15 +81,15 @@ class Task:
     timestamp: datetime | None = None  # when it was submitted, in UTC, if known
     # Hand grading of an earlier run, from the course gradebook, so that the feedback
     # the worker writes shows it: (grade id, score, extra credit), (comment id, text).
-    hand_scores: tuple = ()
-    comments: tuple = ()
+    hand_scores: tuple[tuple[str, float | None, float | None], ...] = ()
+    comments: tuple[tuple[str, str | None], ...] = ()
 
     @property
-    def lesson(self):
+    def lesson(self) -> Lesson:
         return LESSONS[self.number - 1]
 
     @property
-    def assignment(self):
+    def assignment(self) -> str:
         return self.lesson.assignment
 
 
@@ -98,48 +102,50 @@ class Graded:
     """
 
     task: Task
-    checks: list
+    checks: list[report.Check]
     notebook_run: str  # "ran", or why it did not
     helpers_sha256: str = ""
     feedback_html: str | None = None  # nbgrader's feedback page, neutralised
-    problems: list = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
     # The graded notebook, from a worker with a course of its own (a Dask worker), for the
     # parent's course (the formgrader shows it); None where the worker wrote it there itself.
     autograded: bytes | None = None
 
     @property
-    def feedback(self):
+    def feedback(self) -> bool:
         return self.feedback_html is not None
 
 
-def sha256_of(helpers):
+def sha256_of(helpers: Path) -> str:
     """The digest of a package's .py files: which code was graded."""
     return gradebook.fingerprint(helpers, "*.py")
 
 
-def stage(work, course_dir):
+def stage(work: Work, course_dir: Path) -> list[str]:
     """Copy one lesson's work to nbgrader's submitted/ tree; the files it skipped.
 
     Only regular files are copied, never through a link (:mod:`autograder.sandbox.files`): a
     link, pipe or hard link in a submission is skipped and named. Raises ValueError if
     the work is unusable.
     """
-    lesson = work.lesson
+    lesson, notebook = work.lesson, work.notebook
+    if notebook is None:
+        raise ValueError(f"{lesson.assignment} has no notebook to stage")
     folder = course_dir / "submitted" / work.student / lesson.assignment
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    text = files.read_regular(work.notebook, MAX_NOTEBOOK)
+    text = files.read_regular(notebook, MAX_NOTEBOOK)
     if text is None:
-        raise ValueError(f"{work.notebook.name} is not a regular file")
+        raise ValueError(f"{notebook.name} is not a regular file")
     try:
         with warnings.catch_warnings():
             # nbformat repairs duplicate cell ids and says so; the repaired copy is graded.
             warnings.simplefilter("ignore", DuplicateCellId)
             notebook = nbformat.reads(text.decode(), as_version=4)
     except Exception as exc:  # any way a file can fail to be a notebook
-        raise ValueError(f"{work.notebook.name} is not a valid notebook: {exc}") from None
+        raise ValueError(f"{notebook.name} is not a valid notebook: {exc}") from None
     nbformat.write(notebook, folder / lesson.notebook)
-    copies = [(work.notebook.parent / "timestamp.txt", folder)]
+    copies = [(notebook.parent / "timestamp.txt", folder)]
     if work.helpers is not None:
         (folder / "helpers").mkdir()
         copies += [(path, folder / "helpers") for path in sorted(work.helpers.glob("*.py"))]
@@ -155,7 +161,7 @@ def stage(work, course_dir):
     return skipped
 
 
-def course_files(released, lesson):
+def course_files(released: dict[str, str], lesson: Lesson) -> list[str]:
     """The helpers files staged from the release, whatever the submission holds: other
     lessons' modules, the given ones (the judge and its tools, which the notebook's
     graded cells run, so that a stale or edited copy cannot make an honest notebook
@@ -167,10 +173,18 @@ def course_files(released, lesson):
 
 # -- the worker side ------------------------------------------------------------------
 
-WORKER = {}
+WORKER: dict[str, Any] = {}
 
 
-def start_worker(course_dir, template, seed, cell_timeout, limits, temp, log=True):
+def start_worker(
+    course_dir: Path,
+    template: Path,
+    seed: int,
+    cell_timeout: int,
+    limits: dict[str, int],
+    temp: str | Path,
+    log: bool = True,
+) -> None:
     """Give this worker process its own gradebook, nbgrader API and temp folder, once.
 
     With `log`, this process's standard error goes to a log beside its gradebook (a
@@ -205,7 +219,7 @@ def start_worker(course_dir, template, seed, cell_timeout, limits, temp, log=Tru
     )
 
 
-def kill(processes):
+def kill(processes: list[psutil.Process]) -> None:
     """SIGKILL `processes` and wait until they are gone (a killed process may linger)."""
     for process in processes:
         with suppress(psutil.Error):
@@ -213,11 +227,11 @@ def kill(processes):
     psutil.wait_procs(processes, timeout=KILL_WAIT)
 
 
-def kill_children():
+def kill_children() -> None:
     kill(psutil.Process().children(recursive=True))
 
 
-def kill_leftovers():
+def kill_leftovers() -> None:
     """Kill whatever still runs as this worker's sandbox user: a submission's leftovers.
 
     Only when the grader is root; otherwise the sandboxes' PID namespaces do this.
@@ -233,7 +247,7 @@ def kill_leftovers():
     kill(leftovers)
 
 
-def clear_temp():
+def clear_temp() -> None:
     """Empty this worker's temp folder of what a submission left there, once it is dead.
 
     A kernel stopped by the watchdog is killed with its supervisor, which never gets to
@@ -248,11 +262,11 @@ def clear_temp():
             jail.remove_tree(entry)
 
 
-def run_notebook(task):
+def run_notebook(task: Task) -> str:
     """Run nbgrader autograde on one submission; "ran", or why not."""
     limit, fired = WORKER["notebook_timeout"], threading.Event()
 
-    def stop():  # a kernel that ignores interrupts, or a notebook of endless slow cells
+    def stop() -> None:  # a kernel that ignores interrupts, or a notebook of endless slow cells
         fired.set()
         kill_children()
 
@@ -270,7 +284,9 @@ def run_notebook(task):
     return "ran"
 
 
-def reconcile(task, outcomes, kernel):
+def reconcile(
+    task: Task, outcomes: dict[str, Outcome], kernel: dict[str, float] | None
+) -> list[report.Check]:
     """checks.csv rows: the trusted outcome, flagged where the notebook's verdict on the
     public cases differs from the re-check's on the same cases.
 
@@ -299,7 +315,7 @@ def reconcile(task, outcomes, kernel):
     return rows
 
 
-def write_feedback(task, checks):
+def write_feedback(task: Task, checks: list[report.Check]) -> str | None:
     """nbgrader's feedback HTML for `task`, as text; None if there is none.
 
     The trusted verdicts (`checks`, the rows checks.csv gets) are stored in the course
@@ -316,17 +332,17 @@ def write_feedback(task, checks):
     return None if page is None else page.decode()
 
 
-def timed(function, *args):
+def timed(function: Callable[..., T], *args: Any) -> tuple[T, float]:
     """(function(*args), the wall-clock seconds it took)."""
     start = time.monotonic()
     return function(*args), time.monotonic() - start
 
 
-def recheck_timed(helpers, lesson, seed):
+def recheck_timed(helpers: Path, lesson: Lesson, seed: int) -> tuple[dict[str, Outcome], float]:
     return timed(trusted.recheck, helpers, lesson.functions, seed, WORKER["limits"])
 
 
-def reference_seconds(lesson):
+def reference_seconds(lesson: Lesson) -> float:
     """How long the trusted re-check of the reference takes here: once per lesson and worker."""
     measured = WORKER.setdefault("reference_seconds", {})
     if lesson.number not in measured:
@@ -335,7 +351,9 @@ def reference_seconds(lesson):
     return measured[lesson.number]
 
 
-def slowness(task, recheck_seconds, notebook_run, notebook_seconds):
+def slowness(
+    task: Task, recheck_seconds: float, notebook_run: str, notebook_seconds: float
+) -> list[str]:
     """Problems for a lesson that took far longer than it should, within its budget.
 
     The re-check is compared with the reference re-checked on the same calls in the
@@ -353,7 +371,7 @@ def slowness(task, recheck_seconds, notebook_run, notebook_seconds):
     return found
 
 
-def grade_task(task):
+def grade_task(task: Task) -> Graded:
     """Everything a worker does for one student and lesson, as plain data (:class:`Graded`);
     then its temp files go. The one grading path of local and Dask workers alike."""
     try:
@@ -362,7 +380,7 @@ def grade_task(task):
         clear_temp()
 
 
-def grade_staged(task):
+def grade_staged(task: Task) -> Graded:
     course = WORKER["course"]
     staged = course / "submitted" / task.student / task.assignment / "helpers"
     digest = sha256_of(staged)
@@ -394,7 +412,7 @@ def grade_staged(task):
 # -- the parent side ------------------------------------------------------------------
 
 
-def not_graded(task, status, message):
+def not_graded(task: Task, status: Status, message: str) -> list[report.Check]:
     """checks rows for a lesson whose functions could not be run at all."""
     worth = gradebook.points(task.lesson)
     return [
@@ -403,35 +421,40 @@ def not_graded(task, status, message):
     ]
 
 
-def failed(task, message):
+def failed(task: Task, message: str) -> Graded:
     """A lesson whose grading failed: an error for every function, the reason recorded."""
     return Graded(task, not_graded(task, Status.ERROR, message), message, problems=[message])
 
 
-def write_autograded(course, graded):
+def write_autograded(course: Path, task: Task, notebook: bytes, page: str | None) -> None:
     """The graded notebook a worker with a course of its own sent back, in the parent's
     course as nbgrader would have left it: the staged files, the notebook graded, and
     its feedback page (the formgrader shows them)."""
-    task = graded.task
     folder = course / "autograded" / task.student / task.assignment
     jail.remove_tree(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
     files.copy_regular_tree(course / "submitted" / task.student / task.assignment, folder)
-    (folder / task.lesson.notebook).write_bytes(graded.autograded)
-    if graded.feedback_html is not None:
-        page = course / "feedback" / task.student / task.assignment / f"{task.lesson.slug}.html"
-        page.parent.mkdir(parents=True, exist_ok=True)
-        page.write_text(graded.feedback_html)
+    (folder / task.lesson.notebook).write_bytes(notebook)
+    if page is not None:
+        path = course / "feedback" / task.student / task.assignment / f"{task.lesson.slug}.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page)
 
 
-def write_feedback_page(out, graded):
+def write_feedback_page(out: Path, task: Task, page: str) -> None:
     """OUT/feedback/<student>/<assignment>.html, from the page the worker sent back."""
-    target = out / "feedback" / graded.task.student / f"{graded.task.assignment}.html"
+    target = out / "feedback" / task.student / f"{task.assignment}.html"
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(graded.feedback_html)
+    target.write_text(page)
 
 
-def store(graded, gb, results, out=None, course=None):
+def store(
+    graded: Graded,
+    gb: Gradebook,
+    results: report.Results,
+    out: Path | None = None,
+    course: Path | None = None,
+) -> None:
     """Store one lesson: its feedback in `out` and, if a worker graded it in a course of its
     own, its graded notebook in `course`; then the gradebook and the rows. If the
     gradebook refuses it, the rows say so and the gradebook is left as it was.
@@ -439,9 +462,9 @@ def store(graded, gb, results, out=None, course=None):
     The only writer of OUT, for local and Dask workers alike."""
     try:
         if out is not None and graded.feedback_html is not None:
-            write_feedback_page(out, graded)
+            write_feedback_page(out, graded.task, graded.feedback_html)
         if course is not None and graded.autograded is not None:
-            write_autograded(course, graded)
+            write_autograded(course, graded.task, graded.autograded, graded.feedback_html)
         results.add_graded(graded, gb)
     except Exception as exc:  # storing one submission must not stop the rest
         gb.db.rollback()  # whatever of it was half-written
@@ -456,7 +479,9 @@ def store(graded, gb, results, out=None, course=None):
         )
 
 
-def run_pool(tasks, workers, start, on_done):
+def run_pool(
+    tasks: list[Task], workers: int, start: tuple[Any, ...], on_done: Callable[[Graded], None]
+) -> None:
     """Grade tasks in worker processes; a worker that dies costs a retry, not the batch."""
     remaining, tries = list(tasks), dict.fromkeys(tasks, 0)
     while remaining:
@@ -478,7 +503,7 @@ def run_pool(tasks, workers, start, on_done):
                 on_done(graded)
 
 
-def admit(work, task, course, gb, results):
+def admit(work: Work, task: Task, course: Path, gb: Gradebook, results: report.Results) -> bool:
     """Stage one lesson's work for grading (True), or record why there is nothing to grade."""
     if work.notebook is None:
         message = f"{task.assignment} was not submitted: no {work.lesson.notebook}"
@@ -497,7 +522,7 @@ def admit(work, task, course, gb, results):
     return True
 
 
-def submitted_at(work, problems):
+def submitted_at(work: Work, problems: list[Problem]) -> datetime | None:
     """When `work` was submitted, from its ``timestamp.txt``, in UTC; None if unknown.
 
     A timestamp that does not parse is recorded as a problem, and the work counts as
@@ -516,7 +541,7 @@ def submitted_at(work, problems):
         return None
 
 
-def choose_seed(out, seed):
+def choose_seed(out: Path, seed: int | None) -> int:
     """The given seed, else the one this OUT was graded with, else a fresh secret one."""
     if seed is not None:
         return seed
@@ -524,21 +549,21 @@ def choose_seed(out, seed):
 
 
 def grade(
-    submissions,
-    out,
-    lessons=(),
-    workers=None,
-    cell_timeout=jail.CELL_TIMEOUT,
-    db_url=None,
-    students=(),
-    seed=None,
-    limits=None,
-    roster=None,
-    due=None,
-    late_policy=LATE_POLICIES[0],
-    cluster=None,
-    say=print,
-):
+    submissions: Path,
+    out: Path,
+    lessons: Iterable[int] = (),
+    workers: int | None = None,
+    cell_timeout: int = jail.CELL_TIMEOUT,
+    db_url: str | None = None,
+    students: Iterable[str] = (),
+    seed: int | None = None,
+    limits: dict[str, int] | None = None,
+    roster: str | Path | None = None,
+    due: dict[int, datetime] | None = None,
+    late_policy: str = LATE_POLICIES[0],
+    cluster: str | None = None,
+    say: Callable[[str], object] = print,
+) -> int:
     """Grade every submission in `submissions` into `out`; return the exit status.
 
     `limits` overrides the sandbox's resource limits (:data:`sandbox.LIMITS`); `roster`
@@ -595,7 +620,7 @@ def grade(
         try:
             with report.progress(len(tasks), say) as advance:
 
-                def done(graded):
+                def done(graded: Graded) -> None:
                     store(graded, gb, results, out, course)
                     advance(f"{graded.task.student} {graded.task.assignment}")
 
@@ -605,7 +630,7 @@ def grade(
 
                     dask_cluster.run(order, cluster, course, seed, cell_timeout, limits, done, say)
                 else:
-                    run_pool(order, workers or os.cpu_count(), start, done)
+                    run_pool(order, workers or os.cpu_count() or 1, start, done)
         finally:
             jail.remove_tree(temp)
     scope = report.Scope({lesson.assignment for lesson in chosen(numbers)}, set(students))

@@ -31,17 +31,22 @@ import os
 import tempfile
 import threading
 import uuid
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
 
 import psutil
 
 from autograder.authoring import release
 from autograder.grading import batch, gradebook
-from autograder.grading.batch import MAX_NOTEBOOK, MAX_TIMESTAMP, Task
+from autograder.grading.batch import MAX_NOTEBOOK, MAX_TIMESTAMP, Graded, Task
 from autograder.sandbox import files, jail, trusted
 from autograder.sandbox.printable import printable
+
+if TYPE_CHECKING:  # distributed is imported when a cluster is used, not before
+    from distributed import Client, Future
 
 RETRIES = 2  # a task that raises is tried this many times more
 CONNECT = 30  # seconds to reach the scheduler
@@ -62,18 +67,18 @@ class Job:
     """One student's staged lesson, with everything a worker needs to grade it."""
 
     task: Task
-    files: tuple  # ((path in the submitted folder, bytes), ...)
+    files: tuple[tuple[str, bytes], ...]  # (path in the submitted folder, its bytes)
     run: str  # this grading run's id: a worker lays out one course per run
     secret: int  # the run's secret: the hidden seeds derive from it
     source: str  # the digest of the grader's course source/: the worker's must match
     cell_timeout: int
-    limits: tuple  # ((sandbox limit name, value), ...)
+    limits: tuple[tuple[str, int], ...]  # (sandbox limit name, value)
 
 
 # -- the parent side -------------------------------------------------------------------
 
 
-def staged_files(course, task):
+def staged_files(course: Path, task: Task) -> tuple[tuple[str, bytes], ...]:
     """The files the parent staged for `task`, as (path in the folder, bytes)."""
     folder = course / "submitted" / task.student / task.assignment
     wanted = [
@@ -89,11 +94,11 @@ def staged_files(course, task):
     return tuple(found)
 
 
-def ahead(client):
+def ahead(client: "Client") -> int:
     return max(MIN_AHEAD, AHEAD * sum(client.nthreads().values()))
 
 
-def warn_unprotected(client, say):
+def warn_unprotected(client: "Client", say: Callable[[str], object]) -> None:
     """Say which protections of the sandbox the workers connected now cannot give."""
     found = client.run(jail.missing_protections)
     missing = sorted({name for names in found.values() for name in names}, key=jail.ALL.index)
@@ -106,7 +111,7 @@ def warn_unprotected(client, say):
         )
 
 
-def outcome(future, task):
+def outcome(future: "Future", task: Task) -> Graded:
     """What grading `task` found, or its error row if it failed on every try."""
     try:
         return future.result()
@@ -115,11 +120,20 @@ def outcome(future, task):
         return batch.failed(task, f"grading failed on every try: {message}")
 
 
-def run(tasks, address, course, secret, cell_timeout, limits, on_done, say=print):
+def run(
+    tasks: list[Task],
+    address: str,
+    course: Path,
+    secret: int,
+    cell_timeout: int,
+    limits: dict[str, int] | None,
+    on_done: Callable[[Graded], None],
+    say: Callable[[str], object] = print,
+) -> None:
     """Grade `tasks` on the Dask cluster at `address`; on_done(Graded) for each, here."""
     from distributed import Client, as_completed
 
-    job = {
+    job: dict[str, Any] = {
         "run": uuid.uuid4().hex,
         "secret": secret,
         "source": gradebook.fingerprint(course / "source"),
@@ -130,7 +144,7 @@ def run(tasks, address, course, secret, cell_timeout, limits, on_done, say=print
         warn_unprotected(client, say)
         waiting, futures, finished = iter(tasks), {}, as_completed(loop=client.loop)
 
-        def submit():
+        def submit() -> bool:
             task = next(waiting, None)
             if task is None:
                 return False
@@ -159,14 +173,14 @@ def run(tasks, address, course, secret, cell_timeout, limits, on_done, say=print
 
 # -- the worker side -------------------------------------------------------------------
 
-RUN = {}  # this worker process's run: its id, temp folder, course and course digest
+RUN: dict[str, Any] = {}  # this worker process's run: its id, temp folder, course and course digest
 # One task at a time per worker process: its grading state (batch.WORKER, the temp
 # folder, the children it kills) is the process's. Run workers with --nthreads 1 and
 # as many processes (--nworkers) as cores.
 LOCK = threading.Lock()
 
 
-def grade_remote(job):
+def grade_remote(job: Job) -> Graded:
     """A Dask task: grade one staged lesson in this worker's own course; plain data back."""
     with LOCK:
         course = course_for(job)
@@ -180,7 +194,7 @@ def grade_remote(job):
         return graded
 
 
-def course_for(job):
+def course_for(job: Job) -> Path:
     """This worker's course for the job's run, laid out on the run's first task."""
     if RUN.get("run") != job.run:
         forget()
@@ -205,7 +219,7 @@ def course_for(job):
     return RUN["course"]
 
 
-def unpack(job, folder):
+def unpack(job: Job, folder: Path) -> None:
     """Write the job's files into `folder` (emptied first); only the names staging makes."""
     jail.remove_tree(folder)
     (folder / "helpers").mkdir(parents=True)
@@ -218,7 +232,7 @@ def unpack(job, folder):
         (folder / Path(*parts)).write_bytes(data)
 
 
-def forget_run(run=None):
+def forget_run(run: str | None = None) -> bool:
     """Remove this worker's course and temp folder (of `run`, or whichever it holds), and
     stop its re-check zygote; run by the parent on every worker at the end of a run. Never
     waits for a task: a busy worker keeps its folder until its next run's first task."""
@@ -231,7 +245,7 @@ def forget_run(run=None):
         remove_dead_workers_folders()
 
 
-def remove_dead_workers_folders():
+def remove_dead_workers_folders() -> None:
     """Remove the run folders of this machine's Dask workers that died (killed mid-task,
     out of memory): they hold a course, with its reference notebooks."""
     for folder in Path(tempfile.gettempdir()).glob(f"{PREFIX}*"):
@@ -241,7 +255,7 @@ def remove_dead_workers_folders():
             jail.remove_tree(folder)
 
 
-def forget(run=None):
+def forget(run: str | None = None) -> bool:
     if not RUN or (run is not None and RUN["run"] != run):
         return False
     for zygote in trusted.ZYGOTE:
@@ -255,7 +269,7 @@ def forget(run=None):
     return True
 
 
-def restore(before):
+def restore(before: tuple[str | None, str | None]) -> None:
     """This process's temp folder as it was before a run (start_worker changes it)."""
     tmpdir, tempfile.tempdir = before
     if tmpdir is None:

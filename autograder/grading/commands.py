@@ -10,6 +10,7 @@ from __future__ import annotations  # argparse's subparsers are generic only to 
 import argparse
 import os
 from datetime import datetime
+from pathlib import Path
 
 from autograder.grading import EXPORT_FORMATS, LATE_POLICIES
 from autograder.sandbox.jail import CELL_TIMEOUT, LIMITS
@@ -198,8 +199,8 @@ def run_grade(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from autograder.grading import batch
 
     return batch.grade(
-        args.submissions,
-        args.out,
+        Path(args.submissions),
+        Path(args.out),
         lessons=args.lessons,
         workers=args.workers,
         cell_timeout=args.timeout,

@@ -32,7 +32,7 @@ from pathlib import Path, PurePosixPath
 from autograder.errors import CourseError
 from autograder.grading import lms
 from autograder.grading.report import REJECTED
-from autograder.lessons import LESSONS
+from autograder.lessons import LESSONS, Lesson
 from autograder.sandbox.printable import printable
 
 # A student id names a folder in nbgrader's tree, a gradebook row, a URL in the
@@ -57,7 +57,7 @@ class Work:
     """One student's files for one lesson, wherever they were found (None if absent)."""
 
     student: str
-    lesson: object  # a lessons.Lesson
+    lesson: Lesson
     notebook: Path | None
     helpers: Path | None
     source: Path  # the entry in SUBMISSIONS it came from
