@@ -128,24 +128,24 @@ def stage(work: Work, course_dir: Path) -> list[str]:
     link, pipe or hard link in a submission is skipped and named. Raises ValueError if
     the work is unusable.
     """
-    lesson, notebook = work.lesson, work.notebook
-    if notebook is None:
+    lesson, handed_in = work.lesson, work.notebook
+    if handed_in is None:
         raise ValueError(f"{lesson.assignment} has no notebook to stage")
     folder = course_dir / "submitted" / work.student / lesson.assignment
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    text = files.read_regular(notebook, MAX_NOTEBOOK)
+    text = files.read_regular(handed_in, MAX_NOTEBOOK)
     if text is None:
-        raise ValueError(f"{notebook.name} is not a regular file")
+        raise ValueError(f"{handed_in.name} is not a regular file")
     try:
         with warnings.catch_warnings():
             # nbformat repairs duplicate cell ids and says so; the repaired copy is graded.
             warnings.simplefilter("ignore", DuplicateCellId)
             notebook = nbformat.reads(text.decode(), as_version=4)
     except Exception as exc:  # any way a file can fail to be a notebook
-        raise ValueError(f"{notebook.name} is not a valid notebook: {exc}") from None
+        raise ValueError(f"{handed_in.name} is not a valid notebook: {exc}") from None
     nbformat.write(notebook, folder / lesson.notebook)
-    copies = [(notebook.parent / "timestamp.txt", folder)]
+    copies = [(handed_in.parent / "timestamp.txt", folder)]
     if work.helpers is not None:
         (folder / "helpers").mkdir()
         copies += [(path, folder / "helpers") for path in sorted(work.helpers.glob("*.py"))]
