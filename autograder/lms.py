@@ -12,7 +12,8 @@ student ids. Two layouts are recognised, as the LMSs write them:
   late submission, and a re-uploaded file gets ``-1``, ``-2``, … before its extension.
   A student who uploaded one zip has one file; one who uploaded the notebook and the
   ``.py`` files has several, gathered here into one folder: notebooks at its top,
-  ``.py`` files in ``helpers/``.
+  ``.py`` files in ``helpers/``. An upload whose own name is ``.`` or ``..`` (a name
+  Canvas keeps, which no file can have) is left out: a skipped entry of its own.
 
 A roster (``course grade --roster CSV``) maps them to student ids: a header row with
 ``student_id`` and ``lms_id`` (Moodle's participant id, Canvas' user id) or ``name``
@@ -37,6 +38,7 @@ CANVAS = re.compile(
 )
 # Canvas' mark of a re-uploaded file, before the extension: "logits-1.py".
 REUPLOADED = re.compile(r"-\d+(?=\.[A-Za-z0-9]+$)")
+NO_FILE_NAME = {".", ".."}  # an upload's own name that would name a folder, not a file
 MAX_ROSTER = 2**20  # bytes: a roster of thousands of students is well under this
 
 
@@ -105,14 +107,21 @@ def upload_order(upload):
 
 
 def canvas_files(entries):
-    """{(LMS id, name): [(entry, its own file name)]} of the Canvas-named regular files."""
+    """{(LMS id, name): [(entry, its own file name)]} of the Canvas-named regular files
+    whose own name is a file's."""
     found = {}
     for entry in entries:
         match = CANVAS.fullmatch(entry.name)
-        if match and entry.is_file() and not entry.is_symlink():
+        if match and entry.is_file() and not entry.is_symlink() and not unnamed(entry):
             key = (match["lms_id"], match["name"])
             found.setdefault(key, []).append((entry, REUPLOADED.sub("", match["file"])))
     return {key: sorted(uploads, key=upload_order) for key, uploads in found.items()}
+
+
+def unnamed(entry):
+    """Whether `entry` is a Canvas upload whose own name is no file's ("." or "..")."""
+    match = CANVAS.fullmatch(entry.name)
+    return match is not None and match["file"] in NO_FILE_NAME
 
 
 def gather_canvas(uploads, folder, limit):

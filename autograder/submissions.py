@@ -327,6 +327,12 @@ def canvas_student(lms_id, name, uploads, roster, unpack_dir):
 
 def lms_student(entry, roster):
     """(student id, entry) of an entry named by a student id or as Moodle names it."""
+    if lms.unnamed(entry):
+        own = entry.name.rsplit("_", 1)[1]
+        raise ValueError(
+            f'{describe(entry.name)} is skipped: Canvas names this upload "{own}", which is '
+            "no file's name; ask the student to upload it again under its own name"
+        )
     student = lms.moodle_student(entry, roster)
     if student is None:
         return student_id(entry), entry

@@ -218,3 +218,24 @@ def test_two_canvas_students_mapped_to_one_id_are_refused_without_mixing_files(i
     # The first in the download's order is kept, with its own file: the refused one's
     # gathering did not land on top of it.
     assert kept == {"# someone else's\n"}
+
+
+@pytest.mark.parametrize("name", [".", ".."])
+def test_a_canvas_upload_named_dot_or_dot_dot_is_a_skipped_entry_alone(inbox, tmp_path, name):
+    """Canvas keeps an upload's own name after its prefix; "." and ".." name no file."""
+    files = lesson_one_files()
+    canvas_uploads(inbox, "lovelaceada", 4242, 901, files=files)
+    canvas_uploads(inbox, "lovelaceada", 4242, 901, files={name: "# not a file's name\n"})
+    works, problems = discover(inbox, tmp_path / "unpacked")
+    lesson_one = [work for work in works if work.lesson is LESSON]
+    assert [work.student for work in lesson_one] == ["4242"]  # graded on the rest of her files
+    assert (lesson_one[0].helpers / "logits.py").read_text() == files["logits.py"]
+    [problem] = problems
+    assert problem.message == (
+        f'"lovelaceada_4242_901_{name}" is skipped: Canvas names this upload "{name}", '
+        "which is no file's name; ask the student to upload it again under its own name"
+    )
+    assert problem.student.startswith("rejected-entry-")  # never the raw name
+    # Nothing of it was written, in her gathered folder or beside it.
+    assert [p.name for p in (tmp_path / "unpacked" / "canvas").iterdir()] == ["4242"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["inbox", "unpacked"]
