@@ -72,19 +72,14 @@ def cluster(folder, workers, **env):
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     host = ["--host", "127.0.0.1", "--no-dashboard"]
-    started = [
-        dask(
-            "scheduler", *host, "--port", str(port), log=folder / "scheduler.log", env=environment()
-        )
-    ]
+    scheduler = dask("scheduler", *host, "--port", str(port), log=folder / "scheduler.log")
+    started = [scheduler]
     try:
         for number in range(workers):
             options = [*host, "--nworkers", "1", "--nthreads", "1"]
             space = ["--local-directory", str(folder / f"worker-{number}")]
             log = folder / f"worker-{number}.log"
-            started.append(
-                dask("worker", address, *options, *space, log=log, env=environment(**env))
-            )
+            started.append(dask("worker", address, *options, *space, log=log, **env))
         wait_for_workers(address, workers)
         yield address, [psutil.Process(p.pid) for p in started[1:]], folder
     finally:
