@@ -46,7 +46,7 @@ from . import feedback, files, gradebook, kernel, lms, report, sandbox, similari
 from .hidden import seed_for
 from .lessons import LESSONS, ROOT
 from .release import ASSIGNMENT, helpers_for, outside_repository
-from .submissions import Problem, discover
+from .submissions import Problem, discover, files_date
 
 CELL_TIMEOUT = 30  # seconds per cell: nbgrader's default
 NOTEBOOK_TIMEOUTS = 10  # a whole notebook may take this many cell timeouts
@@ -497,14 +497,15 @@ def admit(work, task, course, gb, results):
 
 
 def submitted_at(work, problems):
-    """When `work` was submitted, from its ``timestamp.txt``, in UTC; None if unknown.
+    """When `work` was submitted, in UTC, from its ``timestamp.txt``, else from its files'
+    dates where they say it (:attr:`autograder.submissions.Work.dated`); None if unknown.
 
     A timestamp that does not parse is recorded as a problem, and the work counts as
     undated rather than late.
     """
     path = None if work.notebook is None else work.notebook.parent / "timestamp.txt"
     if path is None or not os.path.lexists(path):
-        return None
+        return files_date(work) if work.dated and work.notebook else None
     try:
         text = files.read_regular(path, MAX_TIMESTAMP)
         return None if text is None else parse_utc(text.decode().strip())

@@ -24,6 +24,7 @@ name, and costs no one else.
 """
 
 import csv
+import os
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -127,8 +128,8 @@ def unnamed(entry):
 def gather_canvas(uploads, folder, limit):
     """One student's Canvas uploads as one entry: the zip if that is all, else a folder.
 
-    Where a file was uploaded again, the latest upload is the one kept. A file over
-    `limit` bytes is refused before it is copied (ValueError).
+    Where a file was uploaded again, the latest upload is the one kept, with its date. A
+    file over `limit` bytes is refused before it is copied (ValueError).
     """
     if len(uploads) == 1 and uploads[0][1].lower().endswith(".zip"):
         return uploads[0][0]
@@ -137,5 +138,7 @@ def gather_canvas(uploads, folder, limit):
     for name, entry in latest.items():
         into = folder / "helpers" if name.endswith(".py") else folder
         into.mkdir(parents=True, exist_ok=True)
-        files.copy_regular(entry, into / name, limit)  # never through a link
+        if files.copy_regular(entry, into / name, limit):  # never through a link
+            when = entry.lstat().st_mtime_ns
+            os.utime(into / name, ns=(when, when), follow_symlinks=False)
     return folder

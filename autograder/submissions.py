@@ -8,7 +8,14 @@
   (the repository's layout), ``lesson-0N/`` folders (a release's layout), or the
   notebooks beside ``helpers/``.
 
-A folder or zip wrapped in extra top-level folders is unwrapped. Everything here is
+A folder or zip wrapped in extra top-level folders is unwrapped.
+
+Where a lesson has no ``timestamp.txt``, the dates of a zip's entries, and of the files
+of a Moodle or Canvas download, say when it was submitted (:attr:`Work.dated`): each
+file unpacked from a zip gets its entry's date as its modification time, the entry's
+Info-ZIP extended timestamp (Unix time, UTC) where it has one, else its DOS date and
+time, read as UTC because a zip does not say its zone; a date that is no date leaves
+the file undated (modification time 0). Everything here is
 hostile data: a zip is unpacked as it streams, within limits it cannot lie about (bytes
 written, not the sizes its headers declare), and a folder is held to the same limits,
 measured with ``lstat`` before anything of it is read; links are never followed.
@@ -24,9 +31,11 @@ import os
 import re
 import shutil
 import stat
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
 from . import lms
@@ -49,6 +58,8 @@ MAX_RATIO = 100  # a zip unpacking to more than this times its own size is a bom
 CHUNK = 2**20  # bytes decompressed at a time
 # Broken compressed data, as zipfile and the decompressors report it.
 CORRUPT = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError)
+EXTENDED_TIMESTAMP = 0x5455  # Info-ZIP's "UT" extra field: flags, then Unix times, UTC
+UNDATED = 0  # the modification time of a file whose zip entry has no valid date
 
 
 @dataclass(frozen=True)
@@ -60,6 +71,9 @@ class Work:
     notebook: Path | None
     helpers: Path | None
     source: Path  # the entry in SUBMISSIONS it came from
+    # Whether its files' modification times are when they were submitted: a zip's entry
+    # dates, or the file dates of a Moodle or Canvas download.
+    dated: bool = False
 
 
 @dataclass(frozen=True)
@@ -162,7 +176,8 @@ def member_parts(archive, info, budget):
 
 
 def extract(zipped, info, target, budget):
-    """Write one member, counting the bytes as they come out: its header may lie."""
+    """Write one member, counting the bytes as they come out: its header may lie. The file
+    is dated as its entry is (:func:`member_time`)."""
     if info.is_dir():
         target.mkdir(parents=True, exist_ok=True)
         return
@@ -171,6 +186,27 @@ def extract(zipped, info, target, budget):
         while chunk := source.read(CHUNK):
             budget.spend(len(chunk))
             sink.write(chunk)
+    when = member_time(info)
+    seconds = UNDATED if when is None else when.timestamp()
+    os.utime(target, (seconds, seconds), follow_symlinks=False)
+
+
+def member_time(info):
+    """When a zip member was last changed, in UTC; None if its header holds no valid date.
+
+    Its extended timestamp if it has one (Unix time); else its DOS date and time, which
+    name no zone: read as UTC.
+    """
+    extra = info.extra
+    while len(extra) >= 4:
+        kind, size = struct.unpack("<HH", extra[:4])
+        body, extra = extra[4 : 4 + size], extra[4 + size :]
+        if kind == EXTENDED_TIMESTAMP and len(body) >= 5 and body[0] & 1:  # bit 0: mtime
+            return datetime.fromtimestamp(struct.unpack("<i", body[1:5])[0], timezone.utc)
+    try:
+        return datetime(*info.date_time, tzinfo=timezone.utc)
+    except ValueError:  # month 0, day 0, hour 31, ...: DOS fields that are no date
+        return None
 
 
 def zip_budget(archive):
@@ -274,17 +310,34 @@ def check_student_id(student, problem):
         )
 
 
-def works_of(student, entry, unpack_dir):
-    """Every lesson's Work in one student's entry; ValueError if it cannot be used."""
+def works_of(student, entry, unpack_dir, dated=False):
+    """Every lesson's Work in one student's entry; ValueError if it cannot be used.
+
+    A zip's files are dated by its entries; a folder's if `dated` (an LMS's download).
+    """
     if entry.is_dir():
         measure(entry)
         folder = entry
     else:
-        folder = unpack(entry, unpack_dir / student)
+        folder, dated = unpack(entry, unpack_dir / student), True
     root = unwrap(folder)
     if not entries(root):
         raise ValueError(f"{entry.name} is empty")
-    return [Work(student, lesson, *lesson_files(root, lesson), entry) for lesson in LESSONS]
+    return [Work(student, lesson, *lesson_files(root, lesson), entry, dated) for lesson in LESSONS]
+
+
+def files_date(work):
+    """When a lesson's files were last changed: the newest of its notebook and its own
+    module (the files the lesson grades); None if neither has a date. A naive datetime in
+    UTC, as nbgrader's ``parse_utc`` gives a ``timestamp.txt``'s."""
+    own = None if work.helpers is None else work.helpers / f"{work.lesson.module}.py"
+    times = [
+        path.lstat().st_mtime
+        for path in (work.notebook, own)
+        if path is not None and os.path.lexists(path) and not path.is_symlink()
+    ]
+    dated = [seconds for seconds in times if seconds > UNDATED]
+    return datetime.fromtimestamp(max(dated), timezone.utc).replace(tzinfo=None) if dated else None
 
 
 def explain(name, exc):
@@ -315,18 +368,20 @@ def candidates(submissions, unpack_dir, roster):
 
 
 def canvas_student(lms_id, name, uploads, roster, unpack_dir):
-    """(student id, entry) of one student's Canvas uploads, gathered into one entry."""
+    """(student id, entry, dated) of one student's Canvas uploads, gathered into one entry:
+    the download's file dates are the uploads'."""
     student = roster.student(lms_id, name)
     shown = describe(uploads[0][0].name)
     check_student_id(student, f"the roster's id for {shown} is no student id")
     # Gathered by LMS id (digits), not student id: two LMS entries that a roster maps to
     # one student are refused as duplicates without one overwriting the other's folder.
     gathered = lms.gather_canvas(uploads, unpack_dir / "canvas" / lms_id, MAX_UNPACKED)
-    return student, gathered
+    return student, gathered, True
 
 
 def lms_student(entry, roster):
-    """(student id, entry) of an entry named by a student id or as Moodle names it."""
+    """(student id, entry, dated) of an entry named by a student id or as Moodle names it;
+    a Moodle folder's file dates are the uploads'."""
     if lms.unnamed(entry):
         own = entry.name.rsplit("_", 1)[1]
         raise ValueError(
@@ -335,9 +390,9 @@ def lms_student(entry, roster):
         )
     student = lms.moodle_student(entry, roster)
     if student is None:
-        return student_id(entry), entry
+        return student_id(entry), entry, False
     check_student_id(student, f"the roster's id for {describe(entry.name)} is no student id")
-    return student, entry
+    return student, entry, True
 
 
 def discover(submissions, unpack_dir, students=None, roster=None):
@@ -354,14 +409,14 @@ def discover(submissions, unpack_dir, students=None, roster=None):
     for name, identify in candidates(submissions, unpack_dir, roster):
         student = rejected_label(name)  # until the entry proves to be a student's
         try:
-            student, entry = identify()
+            student, entry, dated = identify()
             if students and student not in students:
                 continue
             # Two entries whose ids differ only in case would share one folder on macOS.
             if student.casefold() in seen:
                 raise ValueError(f"{name} and {seen[student.casefold()]} both claim it")
             seen[student.casefold()] = name
-            found += works_of(student, entry, unpack_dir)
+            found += works_of(student, entry, unpack_dir, dated)
         except Exception as exc:  # whatever one entry holds, it costs that entry alone
             problems.append(Problem(student, "", explain(name, exc)))
     return found, problems

@@ -8,9 +8,10 @@ extension of a file uploaded again.
 """
 
 import csv
+import os
 import shutil
 import zipfile
-from datetime import datetime
+from datetime import datetime, timezone
 
 import pytest
 
@@ -148,12 +149,15 @@ def test_a_roster_id_that_is_no_student_id_is_refused(inbox, tmp_path):
 
 def test_moodle_and_canvas_downloads_are_graded_through_a_roster_with_due_dates(inbox, tmp_path):
     """One Moodle folder on time, one Canvas student late with a wrong hardmax; lesson 1 is
-    due at noon and lateness costs every point."""
+    due at noon and lateness costs every point. The Moodle folder has nbgrader's
+    timestamp.txt; the Canvas files have none, and their download's file dates say when."""
     ada = moodle_folder(inbox, "Ada Lovelace", "4242")
     (ada / "lessons" / "timestamp.txt").write_text("2026-12-01 11:59:00.000000 UTC")
     wrong = "\n\ndef hardmax(z, axis=-1):\n    return z\n"
-    late = {**lesson_one_files(wrong), "timestamp.txt": "2026-12-01 13:00:00.000000 UTC"}
-    canvas_uploads(inbox, "borelemile", 5151, 903, late=True, files=late)
+    canvas_uploads(inbox, "borelemile", 5151, 903, late=True, files=lesson_one_files(wrong))
+    one_pm = datetime(2026, 12, 1, 13, 0, tzinfo=timezone.utc).timestamp()
+    for upload in inbox.glob("borelemile_*"):
+        os.utime(upload, (one_pm, one_pm))
     roster = write_roster(tmp_path / "roster.csv", ROSTER)
     out = tmp_path / "out"
     due = {1: datetime(2026, 12, 1, 12, 0)}
