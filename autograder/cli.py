@@ -201,6 +201,23 @@ def parse(argv):
     p.add_argument("out", metavar="OUT", help="the folder course grade wrote")
     p.add_argument("--to", required=True, metavar="DIR", help="where the zips go")
 
+    p = sub.add_parser(
+        "sheets",
+        help="the written answers to grade by hand, beside the model answer",
+        description="Write DIR/lesson-0N.html for every lesson graded into OUT: each written "
+        "question, and every student's answer beside the model answer, with the grade id and "
+        "points to enter in the formgrader. One file per lesson that opens offline and prints.",
+    )
+    p.add_argument("out", metavar="OUT", help="the folder course grade wrote")
+    p.add_argument("--to", required=True, metavar="DIR", help="where the sheets go")
+    p.add_argument(
+        "--lessons",
+        type=lesson_numbers,
+        default=[],
+        metavar="N[,N...]",
+        help="only these lessons, e.g. 1,3 (default: every lesson graded)",
+    )
+
     p = sub.add_parser("demo", help="grade a synthetic class of nine students, end to end")
     p.add_argument("--out", metavar="DIR", help="where to put the class and the results")
 
@@ -283,6 +300,10 @@ def run(args, rest):
         from . import feedback
 
         return feedback.main(args.out, args.to)
+    if args.command == "sheets":
+        from . import sheets
+
+        return sheets.main(args.out, args.to, args.lessons)
     if args.command == "book":
         from . import book
 
