@@ -56,7 +56,8 @@ class Answer:
     missing: str  # why there is no answer, or ""
 
 
-def written(cell):
+def is_written_answer(cell):
+    """Whether `cell` is a hand-graded written answer: markdown, a grade and a solution."""
     grading = cell.metadata.get("nbgrader", {})
     return cell.cell_type == "markdown" and grading.get("grade") and grading.get("solution")
 
@@ -68,10 +69,10 @@ def questions(lesson):
     """
     solution = nbformat.read(ROOT / "solutions" / f"{lesson.slug}.ipynb", as_version=4)
     released = nbformat.read(ROOT / "lessons" / f"{lesson.slug}.ipynb", as_version=4)
-    stubs = {grade_id(cell): cell.source for cell in released.cells if written(cell)}
+    stubs = {grade_id(cell): cell.source for cell in released.cells if is_written_answer(cell)}
     found = []
     for index, cell in enumerate(solution.cells):
-        if written(cell):
+        if is_written_answer(cell):
             grading = cell.metadata.nbgrader
             before = solution.cells[index - 1].source if index else ""
             found.append(
@@ -93,7 +94,7 @@ def grade_id(cell):
 
 def read_notebook(path):
     """The notebook at `path`, or None if it is no regular file or no notebook."""
-    data = files.read_regular(path, MAX_NOTEBOOK) if path.is_file() else None
+    data = files.read_regular(path, MAX_NOTEBOOK)  # None: gone, a link, a pipe, ...
     if data is None:
         return None
     try:
@@ -121,16 +122,20 @@ def answer(student, nb, question):
     return Answer(student, f"<pre>{html.escape(text)}</pre>", "")
 
 
+def staged_notebook(course, student, lesson):
+    """Where `course grade` staged the student's notebook of `lesson`."""
+    folder = course / "submitted" / student / ASSIGNMENT.format(lesson.number)
+    return folder / f"{lesson.slug}.ipynb"
+
+
 def students_of(course, lesson):
     """The students whose notebook for `lesson` was staged for grading, sorted."""
-    submitted = course / "submitted"
-    if not submitted.is_dir():
-        return []
-    notebook = Path(ASSIGNMENT.format(lesson.number)) / f"{lesson.slug}.ipynb"
     return sorted(
         folder.name
-        for folder in submitted.iterdir()
-        if folder.is_dir() and not folder.is_symlink() and (folder / notebook).is_file()
+        for folder in (course / "submitted").iterdir()
+        if folder.is_dir()
+        and not folder.is_symlink()
+        and staged_notebook(course, folder.name, lesson).is_file()
     )
 
 
@@ -154,24 +159,22 @@ def write_sheets(out, to, numbers=()):
     if not (course / "submitted").is_dir():
         raise ValueError(f"{course / 'submitted'} does not exist: run `course grade` into {out}")
     to.mkdir(parents=True, exist_ok=True)
-    written_pages = []
+    pages = []
     for lesson in (lesson for lesson in LESSONS if not numbers or lesson.number in numbers):
         students = students_of(course, lesson)
         if not students:
             continue
-        folder = Path(ASSIGNMENT.format(lesson.number))
         notebooks = {
-            student: read_notebook(course / "submitted" / student / folder / f"{lesson.slug}.ipynb")
-            for student in students
+            student: read_notebook(staged_notebook(course, student, lesson)) for student in students
         }
         rows = [
             (question, [answer(student, notebooks[student], question) for student in students])
             for question in questions(lesson)
         ]
-        page = to / f"{folder}.html"
+        page = to / f"{ASSIGNMENT.format(lesson.number)}.html"
         page.write_text(render(lesson, rows), encoding="utf-8")
-        written_pages.append(page)
-    return written_pages
+        pages.append(page)
+    return pages
 
 
 def main(out, to, numbers=(), say=print):
