@@ -137,7 +137,7 @@ def pytest_generate_tests(metafunc):
 
 
 @pytest.fixture(scope="module")
-def chosen(request):
+def graded_cases(request):
     """The graded cases of the module's corpus."""
     return [case for case in request.module.CHOSEN if not case.refused]
 
@@ -218,11 +218,11 @@ def test_a_tamper_suspect_gives_both_verdicts_and_is_flagged_in_the_formgrader(c
     assert flagged == {"input-transformer": True, CANARY: False}
 
 
-def test_the_grade_is_the_canary_s_less_the_targeted_functions(corpus, chosen):
+def test_the_grade_is_the_canary_s_less_the_targeted_functions(corpus, graded_cases):
     _, out, *_ = corpus
     grades = {row["student_id"]: float(row["score"]) for row in read(out / "grades.csv")}
     canary = grades[CANARY]
-    for case in chosen:
+    for case in graded_cases:
         lost = sum(POINTS[name] for name in FUNCTIONS if not case.earns(name))
         if case.status("sigmoid") != "missing":
             # The written answer is graded by hand; none of these submissions has it yet.
@@ -236,10 +236,10 @@ def test_nothing_outside_the_students_folders_changed(corpus):
         assert after[name] == before[name], name
 
 
-def test_the_gradebook_holds_the_trusted_scores_and_nothing_else(corpus, chosen):
+def test_the_gradebook_holds_the_trusted_scores_and_nothing_else(corpus, graded_cases):
     _, out, *_ = corpus
     rows = checks(out)
-    for case in chosen:
+    for case in graded_cases:
         if case.status("sigmoid") == "missing":
             continue
         stored = scores(out, case.name)

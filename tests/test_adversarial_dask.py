@@ -56,7 +56,7 @@ CHOSEN = [case for case in CASES if case.name in AT_THE_WORKER_BOUNDARY]
 # What tests/test_adversarial.py checks of every path, collected here, where the corpus is
 # graded with this module's CHOSEN cases and `engine`.
 pytest_generate_tests = test_adversarial.pytest_generate_tests
-chosen, corpus = test_adversarial.chosen, test_adversarial.corpus
+graded_cases, corpus = test_adversarial.graded_cases, test_adversarial.corpus
 SHARED = (
     "test_each_case_ends_exactly_as_expected",
     "test_a_tamper_suspect_gives_both_verdicts_and_is_flagged_in_the_formgrader",
