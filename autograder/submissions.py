@@ -8,20 +8,20 @@
   (the repository's layout), ``lesson-0N/`` folders (a release's layout), or the
   notebooks beside ``helpers/``.
 
-A folder or zip wrapped in extra top-level folders is unwrapped.
-
-Where a lesson has no ``timestamp.txt``, the dates of a zip's entries, and of the files
-of a Moodle or Canvas download, say when it was submitted (:attr:`Work.dated`): each
-file unpacked from a zip gets its entry's date as its modification time, the entry's
-Info-ZIP extended timestamp (Unix time, UTC) where it has one, else its DOS date and
-time, read as UTC because a zip does not say its zone; a date that is no date leaves
-the file undated (modification time 0). Everything here is
+A folder or zip wrapped in extra top-level folders is unwrapped. Everything here is
 hostile data: a zip is unpacked as it streams, within limits it cannot lie about (bytes
 written, not the sizes its headers declare), and a folder is held to the same limits,
 measured with ``lstat`` before anything of it is read; links are never followed.
 Anything that cannot be read is recorded as a :class:`Problem` for that entry alone, an
 entry whose name is not a student id under a label derived from it, never the name
 itself; nothing here is fatal to the batch.
+
+Where a lesson has no ``timestamp.txt``, the dates of a zip's entries, and of the files
+of a Moodle or Canvas download, say when it was submitted (:attr:`Work.dated`): each
+file unpacked from a zip gets its entry's date as its modification time, the entry's
+Info-ZIP extended timestamp (Unix time, UTC) where it has one, else its DOS date and
+time, read as UTC because a zip does not say its zone; a date that is no date leaves
+the file undated (modification time 0).
 """
 
 import functools
