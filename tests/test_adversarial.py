@@ -42,8 +42,14 @@ ASSIGNMENT = "lesson-02"
 CELL_TIMEOUT = 5
 POINTS = gradebook.points(LESSONS[1])
 BAIT = b"private: the bait some kernels aim links at, never to be read or changed\n"
-GRADED = [case for case in CASES if not case.refused]
-REFUSED = [case for case in CASES if case.refused]
+# The cases this module's corpus grades (tests/test_adversarial_dask.py grades a part).
+CHOSEN = CASES
+# The case tests' arguments, and which cases of the module's CHOSEN each one runs on.
+KINDS = {
+    "graded_case": lambda case: not case.refused,
+    "problem_case": lambda case: case.problem,
+    "refused_case": lambda case: case.refused,
+}
 CSVS = ("grades.csv", "checks.csv", "submissions.csv")
 
 
@@ -110,12 +116,12 @@ def scores(out, student):
         }
 
 
-def sandbox_processes(out):
-    """Processes running as the sandbox user of any worker that graded into `out`.
+def sandbox_processes(workers):
+    """Processes running as the sandbox user of any of the `workers` (their pids).
 
     Other grading runs on the machine have sandbox users of their own workers.
     """
-    users = {jail.sandbox_user(int(db.stem)) for db in (out / "course" / "workers").glob("*.db")}
+    users = {jail.sandbox_user(pid) for pid in workers}
     return [
         p.info
         for p in psutil.process_iter(["pid", "uids", "cmdline"])
@@ -123,8 +129,28 @@ def sandbox_processes(out):
     ]
 
 
+def pytest_generate_tests(metafunc):
+    """A case test runs once for each case of its kind that the module's corpus grades."""
+    for argument, kind in KINDS.items():
+        if argument in metafunc.fixturenames:
+            cases = [case for case in metafunc.module.CHOSEN if kind(case)]
+            metafunc.parametrize(argument, cases, ids=lambda case: case.name)
+
+
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
+def graded_cases(request):
+    """The graded cases of the module's corpus."""
+    return [case for case in request.module.CHOSEN if not case.refused]
+
+
+@pytest.fixture(scope="module")
+def engine():
+    """How the corpus is graded: grade()'s options, here none (the local pool)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory, request, engine):
     root = tmp_path_factory.mktemp("adversarial")
     submissions, out, bait, temp = root / "class", root / "results", root / "bait", root / "tmp"
     for folder in (submissions, temp):
@@ -133,7 +159,7 @@ def corpus(tmp_path_factory):
     bait.chmod(0o600)
     adversarial.make(submissions, bait)
     quiet = lambda *args: None  # noqa: E731
-    options = {"lessons": [2], "cell_timeout": CELL_TIMEOUT, "say": quiet}
+    options = {"lessons": [2], "cell_timeout": CELL_TIMEOUT, "say": quiet, **engine}
     # The run's temp folder is one of the test's own, so that other runs on the machine
     # cannot hide or fake what this one leaves.
     with pytest.MonkeyPatch.context() as patch:
@@ -142,7 +168,7 @@ def corpus(tmp_path_factory):
         try:
             assert batch.grade(submissions, out, students=[CANARY], **options) == 0
             before = protected(submissions, out, bait)
-            hostile = [case.student for case in CASES]
+            hostile = [case.student for case in request.module.CHOSEN]
             assert batch.grade(submissions, out, students=hostile, **options) == 0
             # A later run on the same OUT reads back what the batch wrote.
             rerun = [adversarial.RERUN]
@@ -168,9 +194,9 @@ def test_the_sandbox_is_active_on_linux():
     assert jail.missing_protections() == expected
 
 
-@pytest.mark.parametrize("case", GRADED, ids=lambda case: case.name)
-def test_each_case_ends_exactly_as_expected(corpus, case):
+def test_each_case_ends_exactly_as_expected(corpus, graded_case):
     _, out, *_ = corpus
+    case = graded_case
     rows = checks(out)
     found = {name: rows[case.name, name]["status"] for name in FUNCTIONS}
     assert found == {name: case.status(name) for name in FUNCTIONS}, case.threat
@@ -193,11 +219,11 @@ def test_a_tamper_suspect_gives_both_verdicts_and_is_flagged_in_the_formgrader(c
     assert flagged == {"input-transformer": True, CANARY: False}
 
 
-def test_the_grade_is_the_canary_s_less_the_targeted_functions(corpus):
+def test_the_grade_is_the_canary_s_less_the_targeted_functions(corpus, graded_cases):
     _, out, *_ = corpus
     grades = {row["student_id"]: float(row["score"]) for row in read(out / "grades.csv")}
     canary = grades[CANARY]
-    for case in GRADED:
+    for case in graded_cases:
         lost = sum(POINTS[name] for name in FUNCTIONS if not case.earns(name))
         if case.status("sigmoid") != "missing":
             # The written answer is graded by hand; none of these submissions has it yet.
@@ -211,10 +237,10 @@ def test_nothing_outside_the_students_folders_changed(corpus):
         assert after[name] == before[name], name
 
 
-def test_the_gradebook_holds_the_trusted_scores_and_nothing_else(corpus):
+def test_the_gradebook_holds_the_trusted_scores_and_nothing_else(corpus, graded_cases):
     _, out, *_ = corpus
     rows = checks(out)
-    for case in GRADED:
+    for case in graded_cases:
         if case.status("sigmoid") == "missing":
             continue
         stored = scores(out, case.name)
@@ -227,12 +253,14 @@ def test_the_gradebook_holds_the_trusted_scores_and_nothing_else(corpus):
 
 def test_no_process_outlives_the_batch(corpus):
     _, out, *_ = corpus
-    assert sandbox_processes(out) == []
+    workers = [int(db.stem) for db in (out / "course" / "workers").glob("*.db")]
+    assert workers
+    assert sandbox_processes(workers) == []
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.problem], ids=lambda case: case.name)
-def test_each_case_records_its_problem(corpus, case):
+def test_each_case_records_its_problem(corpus, problem_case):
     _, out, *_ = corpus
+    case = problem_case
     rows = [row for row in read(out / "submissions.csv") if row["student_id"] == case.name]
     problems = [row["problems"] for row in rows]
     assert any(case.problem in problem for problem in problems), (case.threat, problems)
@@ -269,9 +297,9 @@ def test_nothing_of_the_run_is_left_in_the_temp_folder(corpus):
     assert left == []
 
 
-@pytest.mark.parametrize("case", REFUSED, ids=lambda case: case.name)
-def test_each_refused_submission_is_one_row_and_nothing_else(corpus, case):
+def test_each_refused_submission_is_one_row_and_nothing_else(corpus, refused_case):
     _, out, *_ = corpus
+    case = refused_case
     rows = [row for row in read(out / "submissions.csv") if row["student_id"] == case.student]
     assert [row["lesson"] for row in rows] == [""], case.threat
     assert case.refused in rows[0]["problems"]

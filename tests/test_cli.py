@@ -13,7 +13,18 @@ import pytest
 from autograder import cli
 from autograder.lessons import LESSONS, ROOT
 
-COMMANDS = ("check", "lab", "build", "release", "book", "grade", "export", "feedback-zips", "demo")
+COMMANDS = (
+    "check",
+    "lab",
+    "build",
+    "release",
+    "book",
+    "grade",
+    "export",
+    "feedback-zips",
+    "sheets",
+    "demo",
+)
 
 
 @pytest.fixture

@@ -10,8 +10,6 @@ must have their rows.
 """
 
 import csv
-import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,12 +18,13 @@ import time
 from contextlib import suppress
 from pathlib import Path
 
+import dask_local
 import psutil
 import pytest
 from nbgrader.api import Gradebook
 
 from autograder.grading import batch, cluster, demo, gradebook
-from autograder.lessons import ASSIGNMENT, LESSONS, ROOT
+from autograder.lessons import ASSIGNMENT, LESSONS
 
 pytestmark = [pytest.mark.slow, pytest.mark.nbgrader, pytest.mark.sandbox]
 
@@ -33,23 +32,10 @@ SEED = 20261129
 NUMBERS = (1, 2)
 STUDENTS = ("ada", "ben", "eve")
 WORKERS = 2
-START = 120  # seconds for the scheduler and its workers to come up on a busy machine
 NO_BIAS = """\
     X, W = as_float_array(X, "X"), as_float_array(W, "W")
     return X @ W
 """
-
-
-def environment():
-    """This checkout first on the path, for the CLI and for the workers alike."""
-    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    return {**os.environ, "PYTHONPATH": path}
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def make_class(folder):
@@ -69,38 +55,11 @@ def course_grade(submissions, out, *options):
     command = [sys.executable, "-m", "autograder.cli", "grade", str(submissions)]
     command += ["--out", str(out), "--lessons", lessons, "--seed", str(SEED), *options]
     start = time.monotonic()
-    done = subprocess.run(command, env=environment(), capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        command, env=dask_local.environment(), capture_output=True, text=True, timeout=600
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return time.monotonic() - start
-
-
-def dask(*arguments, log):
-    """A `dask` command line, as its own process group, its output in `log`."""
-    command = [sys.executable, "-m", "dask", *arguments]
-    with log.open("w") as output:
-        return subprocess.Popen(
-            command,
-            env=environment(),
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-
-def wait_for_workers(address, count):
-    script = (
-        "from distributed import Client\n"
-        f"with Client({address!r}, timeout={START}) as client:\n"
-        f"    client.wait_for_workers({count}, timeout={START})"
-    )
-    subprocess.run([sys.executable, "-c", script], env=environment(), check=True, timeout=2 * START)
-
-
-def worker_processes(nanny):
-    """The Dask worker processes a `dask worker` (its nanny) spawned."""
-    with suppress(psutil.Error):
-        return [p for p in nanny.children() if "spawn_main" in " ".join(p.cmdline())]
-    return []
 
 
 def grading_a_notebook(worker):
@@ -123,7 +82,7 @@ class Killer(threading.Thread):
     def run(self):
         while not self.stopping.wait(0.2):
             for nanny in self.nannies:
-                for worker in worker_processes(nanny):
+                for worker in dask_local.worker_processes(nanny):
                     with suppress(psutil.Error):
                         self.seen.update(worker.children(recursive=True))
                     if self.killed is None and grading_a_notebook(worker):
@@ -135,28 +94,8 @@ class Killer(threading.Thread):
 @pytest.fixture(scope="module")
 def dask_cluster(tmp_path_factory):
     """A scheduler and two single-threaded workers on 127.0.0.1: (address, nannies, logs)."""
-    folder = tmp_path_factory.mktemp("dask")
-    port = free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    host = ["--host", "127.0.0.1", "--no-dashboard"]
-    started = [dask("scheduler", *host, "--port", str(port), log=folder / "scheduler.log")]
-    try:
-        for number in range(WORKERS):
-            options = [*host, "--nworkers", "1", "--nthreads", "1"]
-            space = ["--local-directory", str(folder / f"worker-{number}")]
-            log = folder / f"worker-{number}.log"
-            started.append(dask("worker", address, *options, *space, log=log))
-        wait_for_workers(address, WORKERS)
-        yield address, [psutil.Process(p.pid) for p in started[1:]], folder
-    finally:
-        for process in reversed(started):
-            process.terminate()
-        for process in reversed(started):
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, 9)
-                process.wait()
+    with dask_local.cluster(tmp_path_factory.mktemp("dask"), WORKERS) as started:
+        yield started
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,10 @@ extension of a file uploaded again.
 """
 
 import csv
+import os
 import shutil
 import zipfile
-from datetime import datetime
+from datetime import datetime, timezone
 
 import pytest
 
@@ -149,12 +150,15 @@ def test_a_roster_id_that_is_no_student_id_is_refused(inbox, tmp_path):
 
 def test_moodle_and_canvas_downloads_are_graded_through_a_roster_with_due_dates(inbox, tmp_path):
     """One Moodle folder on time, one Canvas student late with a wrong hardmax; lesson 1 is
-    due at noon and lateness costs every point."""
+    due at noon and lateness costs every point. The Moodle folder has nbgrader's
+    timestamp.txt; the Canvas files have none, and their download's file dates say when."""
     ada = moodle_folder(inbox, "Ada Lovelace", "4242")
     (ada / "lessons" / "timestamp.txt").write_text("2026-12-01 11:59:00.000000 UTC")
     wrong = "\n\ndef hardmax(z, axis=-1):\n    return z\n"
-    late = {**lesson_one_files(wrong), "timestamp.txt": "2026-12-01 13:00:00.000000 UTC"}
-    canvas_uploads(inbox, "borelemile", 5151, 903, late=True, files=late)
+    canvas_uploads(inbox, "borelemile", 5151, 903, late=True, files=lesson_one_files(wrong))
+    one_pm = datetime(2026, 12, 1, 13, 0, tzinfo=timezone.utc).timestamp()
+    for upload in inbox.glob("borelemile_*"):
+        os.utime(upload, (one_pm, one_pm))
     roster = write_roster(tmp_path / "roster.csv", ROSTER)
     out = tmp_path / "out"
     due = {1: datetime(2026, 12, 1, 12, 0)}
@@ -219,3 +223,24 @@ def test_two_canvas_students_mapped_to_one_id_are_refused_without_mixing_files(i
     # The first in the download's order is kept, with its own file: the refused one's
     # gathering did not land on top of it.
     assert kept == {"# someone else's\n"}
+
+
+@pytest.mark.parametrize("name", [".", ".."])
+def test_a_canvas_upload_named_dot_or_dot_dot_is_a_skipped_entry_alone(inbox, tmp_path, name):
+    """Canvas keeps an upload's own name after its prefix; "." and ".." name no file."""
+    files = lesson_one_files()
+    canvas_uploads(inbox, "lovelaceada", 4242, 901, files=files)
+    canvas_uploads(inbox, "lovelaceada", 4242, 901, files={name: "# not a file's name\n"})
+    works, problems = discover(inbox, tmp_path / "unpacked")
+    lesson_one = [work for work in works if work.lesson is LESSON]
+    assert [work.student for work in lesson_one] == ["4242"]  # graded on the rest of her files
+    assert (lesson_one[0].helpers / "logits.py").read_text() == files["logits.py"]
+    [problem] = problems
+    assert problem.message == (
+        f'"lovelaceada_4242_901_{name}" is skipped: Canvas names this upload "{name}", '
+        "which is no file's name; ask the student to upload it again under its own name"
+    )
+    assert problem.student.startswith("rejected-entry-")  # never the raw name
+    # Nothing of it was written, in her gathered folder or beside it.
+    assert [p.name for p in (tmp_path / "unpacked" / "canvas").iterdir()] == ["4242"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["inbox", "unpacked"]

@@ -243,10 +243,10 @@ def test_any_failure_of_one_entry_is_that_entry_s_problem(inbox, tmp_path, monke
     """Whatever goes wrong unpacking one entry, the others are still found."""
     original = submissions.works_of
 
-    def failing(student, entry, unpack_dir):
+    def failing(student, entry, unpack_dir, dated):
         if student == "zoe":
             raise RecursionError("something nobody foresaw")
-        return original(student, entry, unpack_dir)
+        return original(student, entry, unpack_dir, dated)
 
     monkeypatch.setattr(submissions, "works_of", failing)
     student(inbox, "zoe")

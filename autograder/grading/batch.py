@@ -49,7 +49,7 @@ from autograder.authoring.release import helpers_for, outside_repository
 from autograder.checks.hidden import seed_for
 from autograder.errors import CourseError
 from autograder.grading import LATE_POLICIES, feedback, gradebook, lms, report, similarity
-from autograder.grading.submissions import Problem, Work, discover
+from autograder.grading.submissions import Problem, Work, discover, files_date
 from autograder.lessons import LESSONS, ROOT, Lesson, chosen
 from autograder.sandbox import files, jail, kernel, trusted
 from autograder.sandbox.printable import printable
@@ -523,14 +523,15 @@ def admit(work: Work, task: Task, course: Path, gb: Gradebook, results: report.R
 
 
 def submitted_at(work: Work, problems: list[Problem]) -> datetime | None:
-    """When `work` was submitted, from its ``timestamp.txt``, in UTC; None if unknown.
+    """When `work` was submitted, in UTC, from its ``timestamp.txt``, else from its files'
+    dates where they say it (:attr:`autograder.grading.submissions.Work.dated`); None if unknown.
 
     A timestamp that does not parse is recorded as a problem, and the work counts as
     undated rather than late.
     """
     path = None if work.notebook is None else work.notebook.parent / "timestamp.txt"
     if path is None or not os.path.lexists(path):
-        return None
+        return files_date(work) if work.dated and work.notebook else None
     try:
         text = files.read_regular(path, MAX_TIMESTAMP)
         return None if text is None else parse_utc(text.decode().strip())

@@ -99,6 +99,26 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     zips.add_argument("--to", required=True, metavar="DIR", help="where the zips go")
     zips.set_defaults(run=run_feedback_zips)
 
+    sheets = commands.add_parser(
+        "sheets",
+        help="the written answers to grade by hand, beside the model answer",
+        description="Write DIR/lesson-0N.html for every lesson graded into OUT: each written "
+        "question, and every student's answer beside the model answer, with the grade id and "
+        "points to enter in the formgrader. One file per lesson that opens offline and prints.",
+        epilog="example:\n  course sheets ~/logits-grades --to ~/logits-sheets --lessons 2",
+    )
+    sheets.add_argument("out", metavar="OUT", help="the folder course grade wrote")
+    sheets.add_argument("--to", required=True, metavar="DIR", help="where the sheets go")
+    sheets.add_argument(
+        "--lessons",
+        type=lesson_numbers,
+        action="extend",
+        default=[],
+        metavar="N[,N...]",
+        help="only these lessons, e.g. 1,3 (default: every lesson graded)",
+    )
+    sheets.set_defaults(run=run_sheets)
+
     demo = commands.add_parser(
         "demo",
         help="grade a synthetic class of nine students, end to end",
@@ -231,3 +251,9 @@ def run_demo(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from autograder.grading import demo
 
     return demo.main(args.out)
+
+
+def run_sheets(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from autograder.grading import sheets
+
+    return sheets.main(args.out, args.to, args.lessons)

@@ -12,7 +12,8 @@ student ids. Two layouts are recognised, as the LMSs write them:
   late submission, and a re-uploaded file gets ``-1``, ``-2``, … before its extension.
   A student who uploaded one zip has one file; one who uploaded the notebook and the
   ``.py`` files has several, gathered here into one folder: notebooks at its top,
-  ``.py`` files in ``helpers/``.
+  ``.py`` files in ``helpers/``. An upload whose own name is ``.`` or ``..`` (a name
+  Canvas keeps, which no file can have) is left out: a skipped entry of its own.
 
 A roster (``course grade --roster CSV``) maps them to student ids: a header row with
 ``student_id`` and ``lms_id`` (Moodle's participant id, Canvas' user id) or ``name``
@@ -23,6 +24,7 @@ name, and costs no one else.
 """
 
 import csv
+import os
 import re
 import shutil
 from collections.abc import Iterable
@@ -39,6 +41,7 @@ CANVAS = re.compile(
 )
 # Canvas' mark of a re-uploaded file, before the extension: "logits-1.py".
 REUPLOADED = re.compile(r"-\d+(?=\.[A-Za-z0-9]+$)")
+NO_FILE_NAME = {".", ".."}  # an upload's own name that would name a folder, not a file
 MAX_ROSTER = 2**20  # bytes: a roster of thousands of students is well under this
 # A Canvas upload: its entry in the download, and the file name the student gave it.
 Upload = tuple[Path, str]
@@ -111,21 +114,28 @@ def upload_order(upload: Upload) -> tuple[str, int]:
 
 
 def canvas_files(entries: Iterable[Path]) -> dict[tuple[str, str], list[Upload]]:
-    """{(LMS id, name): [(entry, its own file name)]} of the Canvas-named regular files."""
+    """{(LMS id, name): [(entry, its own file name)]} of the Canvas-named regular files
+    whose own name is a file's."""
     found: dict[tuple[str, str], list[Upload]] = {}
     for entry in entries:
         match = CANVAS.fullmatch(entry.name)
-        if match and entry.is_file() and not entry.is_symlink():
+        if match and entry.is_file() and not entry.is_symlink() and not unnamed(entry):
             key = (match["lms_id"], match["name"])
             found.setdefault(key, []).append((entry, REUPLOADED.sub("", match["file"])))
     return {key: sorted(uploads, key=upload_order) for key, uploads in found.items()}
 
 
+def unnamed(entry: Path) -> bool:
+    """Whether `entry` is a Canvas upload whose own name is no file's ("." or "..")."""
+    match = CANVAS.fullmatch(entry.name)
+    return match is not None and match["file"] in NO_FILE_NAME
+
+
 def gather_canvas(uploads: list[Upload], folder: Path, limit: int) -> Path:
     """One student's Canvas uploads as one entry: the zip if that is all, else a folder.
 
-    Where a file was uploaded again, the latest upload is the one kept. A file over
-    `limit` bytes is refused before it is copied (ValueError).
+    Where a file was uploaded again, the latest upload is the one kept, with its date. A
+    file over `limit` bytes is refused before it is copied (ValueError).
     """
     if len(uploads) == 1 and uploads[0][1].lower().endswith(".zip"):
         return uploads[0][0]
@@ -134,5 +144,7 @@ def gather_canvas(uploads: list[Upload], folder: Path, limit: int) -> Path:
     for name, entry in latest.items():
         into = folder / "helpers" if name.endswith(".py") else folder
         into.mkdir(parents=True, exist_ok=True)
-        files.copy_regular(entry, into / name, limit)  # never through a link
+        if files.copy_regular(entry, into / name, limit):  # never through a link
+            when = entry.lstat().st_mtime_ns
+            os.utime(into / name, ns=(when, when), follow_symlinks=False)
     return folder

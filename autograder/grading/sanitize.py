@@ -349,16 +349,24 @@ class FeedbackExporter(HTMLExporter):
         html, resources = super().from_notebook_node(nb, resources, **kw)
         blank = nbformat.v4.new_notebook(metadata=copy.deepcopy(nb.metadata))
         template_html, _ = super().from_notebook_node(blank, copy.deepcopy(resources), **kw)
-        meta = f'<meta http-equiv="Content-Security-Policy" content="{self.policy(template_html)}">'
-        return html.replace("<head>", f"<head>\n{meta}", 1), resources
+        return with_policy(html, template_html), resources
 
-    def policy(self, template_html: str) -> str:
-        hashes = " ".join(
-            f"'sha256-{base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()}'"
-            for body in SCRIPT.findall(template_html)
-            if body.strip()
-        )
-        return (
-            f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; "
-            "font-src data:; img-src data:; base-uri 'none'; form-action 'none'"
-        )
+
+def policy(trusted_html: str) -> str:
+    """A page's Content-Security-Policy: only the inline scripts of `trusted_html` (the
+    page's own, allowed by hash) run; images and fonts only inline; nothing is loaded."""
+    hashes = " ".join(
+        f"'sha256-{base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()}'"
+        for body in SCRIPT.findall(trusted_html)
+        if body.strip()
+    )
+    return (
+        f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; "
+        "font-src data:; img-src data:; base-uri 'none'; form-action 'none'"
+    )
+
+
+def with_policy(page: str, trusted_html: str) -> str:
+    """`page` with the :func:`policy` of `trusted_html` first in its head."""
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(trusted_html)}">'
+    return page.replace("<head>", f"<head>\n{meta}", 1)

@@ -15,6 +15,13 @@ measured with ``lstat`` before anything of it is read; links are never followed.
 Anything that cannot be read is recorded as a :class:`Problem` for that entry alone, an
 entry whose name is not a student id under a label derived from it, never the name
 itself; nothing here is fatal to the batch.
+
+Where a lesson has no ``timestamp.txt``, the dates of a zip's entries, and of the files
+of a Moodle or Canvas download, say when it was submitted (:attr:`Work.dated`): each
+file unpacked from a zip gets its entry's date as its modification time, the entry's
+Info-ZIP extended timestamp (Unix time, UTC) where it has one, else its DOS date and
+time, read as UTC because a zip does not say its zone; a date that is no date leaves
+the file undated (modification time 0).
 """
 
 import functools
@@ -24,9 +31,12 @@ import os
 import re
 import shutil
 import stat
+import struct
 import zipfile
 import zlib
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
 from autograder.errors import CourseError
@@ -50,6 +60,8 @@ MAX_RATIO = 100  # a zip unpacking to more than this times its own size is a bom
 CHUNK = 2**20  # bytes decompressed at a time
 # Broken compressed data, as zipfile and the decompressors report it.
 CORRUPT = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError)
+EXTENDED_TIMESTAMP = 0x5455  # Info-ZIP's "UT" extra field: flags, then Unix times, UTC
+UNDATED = 0  # the modification time of a file whose zip entry has no valid date
 
 
 @dataclass(frozen=True)
@@ -61,6 +73,9 @@ class Work:
     notebook: Path | None
     helpers: Path | None
     source: Path  # the entry in SUBMISSIONS it came from
+    # Whether its files' modification times are when they were submitted: a zip's entry
+    # dates, or the file dates of a Moodle or Canvas download.
+    dated: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,15 +85,20 @@ class Problem:
     message: str
 
 
+# How an entry of a download is identified: (student id, its entry, whether its files' dates
+# say when it was submitted).
+Identified = tuple[str, Path, bool]
+
+
 class Budget:
     """What one submission may hold, spent as it is read: entries, depth and bytes."""
 
-    def __init__(self, name, max_bytes=MAX_UNPACKED, too_big=""):
+    def __init__(self, name: str, max_bytes: int = MAX_UNPACKED, too_big: str = "") -> None:
         self.name, self.max_bytes = name, max_bytes
         self.too_big = too_big or f"{name} holds over {max_bytes // 2**20} MB"
         self.entries = self.bytes = 0
 
-    def enter(self, depth):
+    def enter(self, depth: int) -> None:
         """Count one file, folder or link, `depth` folders down."""
         self.entries += 1
         if self.entries > MAX_MEMBERS:
@@ -86,28 +106,28 @@ class Budget:
         if depth > MAX_DEPTH:
             raise ValueError(f"{self.name} is nested over {MAX_DEPTH} folders deep")
 
-    def spend(self, size):
+    def spend(self, size: int) -> None:
         self.bytes += size
         if self.bytes > self.max_bytes:
             raise ValueError(self.too_big)
 
 
-def rejected_label(name):
+def rejected_label(name: str) -> str:
     """The id a rejected entry is recorded under: derived from its name, never the name."""
     digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()
     return f"{REJECTED}{digest[:12]}"
 
 
-def describe(name):
+def describe(name: str) -> str:
     """A raw entry or member name as a person may read it: printable, short, quoted."""
     return f'"{printable(name, limit=60, mark="…")}"'
 
 
-def entries(folder):
+def entries(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.name not in JUNK and not p.name.startswith("."))
 
 
-def is_layout(folder):
+def is_layout(folder: Path) -> bool:
     """Whether `folder` is a working copy itself rather than a wrapper around one."""
     names = {p.name for p in entries(folder)}
     lesson_folders = {lesson.assignment for lesson in LESSONS}
@@ -116,7 +136,7 @@ def is_layout(folder):
     )
 
 
-def unwrap(folder):
+def unwrap(folder: Path) -> Path:
     """Descend through folders that hold nothing but one folder."""
     while not is_layout(folder):
         inside = entries(folder)
@@ -126,7 +146,7 @@ def unwrap(folder):
     return folder
 
 
-def measure(folder):
+def measure(folder: Path) -> None:
     """Refuse a folder submission over a zip's limits, before anything of it is read.
 
     An iterative walk with ``lstat``: a link or a special file counts as an entry and is
@@ -134,7 +154,7 @@ def measure(folder):
     size a copy of it would take.
     """
     budget = Budget(folder.name)
-    pending = [(folder, 0)]
+    pending: list[tuple[str | Path, int]] = [(folder, 0)]
     while pending:
         path, depth = pending.pop()
         with os.scandir(path) as listing:
@@ -146,7 +166,7 @@ def measure(folder):
                     budget.spend(item.stat(follow_symlinks=False).st_size)
 
 
-def member_parts(archive, info, budget):
+def member_parts(archive: Path, info: zipfile.ZipInfo, budget: Budget) -> tuple[str, ...]:
     """The path parts of a zip member, once it is known to be safe to write."""
     path = PurePosixPath(info.filename.replace("\\", "/"))
     where = f"{archive.name} is not safe to unpack"
@@ -162,8 +182,9 @@ def member_parts(archive, info, budget):
     return path.parts
 
 
-def extract(zipped, info, target, budget):
-    """Write one member, counting the bytes as they come out: its header may lie."""
+def extract(zipped: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, budget: Budget) -> None:
+    """Write one member, counting the bytes as they come out: its header may lie. The file
+    is dated as its entry is (:func:`member_time`)."""
     if info.is_dir():
         target.mkdir(parents=True, exist_ok=True)
         return
@@ -172,9 +193,30 @@ def extract(zipped, info, target, budget):
         while chunk := source.read(CHUNK):
             budget.spend(len(chunk))
             sink.write(chunk)
+    when = member_time(info)
+    seconds = UNDATED if when is None else when.timestamp()
+    os.utime(target, (seconds, seconds), follow_symlinks=False)
 
 
-def zip_budget(archive):
+def member_time(info: zipfile.ZipInfo) -> datetime | None:
+    """When a zip member was last changed, in UTC; None if its header holds no valid date.
+
+    Its extended timestamp if it has one (Unix time); else its DOS date and time, which
+    name no zone: read as UTC.
+    """
+    extra = info.extra
+    while len(extra) >= 4:
+        kind, size = struct.unpack("<HH", extra[:4])
+        body, extra = extra[4 : 4 + size], extra[4 + size :]
+        if kind == EXTENDED_TIMESTAMP and len(body) >= 5 and body[0] & 1:  # bit 0: mtime
+            return datetime.fromtimestamp(struct.unpack("<i", body[1:5])[0], timezone.utc)
+    try:
+        return datetime(*info.date_time, tzinfo=timezone.utc)
+    except ValueError:  # month 0, day 0, hour 31, ...: DOS fields that are no date
+        return None
+
+
+def zip_budget(archive: Path) -> Budget:
     size = archive.stat().st_size
     if size > MAX_UNPACKED:
         raise ValueError(f"{archive.name} is over {MAX_UNPACKED // 2**20} MB")
@@ -185,7 +227,7 @@ def zip_budget(archive):
     return Budget(archive.name, MAX_UNPACKED, too_big)
 
 
-def extract_all(archive, destination):
+def extract_all(archive: Path, destination: Path) -> None:
     budget = zip_budget(archive)
     try:
         zipped = zipfile.ZipFile(archive)
@@ -198,7 +240,9 @@ def extract_all(archive, destination):
             try:
                 extract(zipped, info, destination.joinpath(*parts), budget)
             except NotImplementedError:
-                method = zipfile.compressor_names.get(info.compress_type, "unknown")
+                # zipfile's own table of method names, which its type stubs leave out
+                names = zipfile.compressor_names  # type: ignore[attr-defined]
+                method = names.get(info.compress_type, "unknown")
                 raise ValueError(
                     f"{archive.name} uses a compression method this grader cannot read "
                     f"({info.compress_type}: {method}): ask for a standard zip"
@@ -210,7 +254,7 @@ def extract_all(archive, destination):
                 ) from None
 
 
-def unpack(archive, destination):
+def unpack(archive: Path, destination: Path) -> Path:
     """Extract a student's zip safely; raise ValueError naming what is wrong with it.
 
     Nothing of a refused zip is left behind.
@@ -224,12 +268,12 @@ def unpack(archive, destination):
     return destination
 
 
-def regular(path):
+def regular(path: Path) -> bool:
     """A file or folder of the submission itself: links could point at anyone's files."""
     return path.exists() and not path.is_symlink()
 
 
-def find_notebook(folder, lesson):
+def find_notebook(folder: Path, lesson: Lesson) -> Path | None:
     """The lesson's notebook in `folder`: its own name, or the one renamed copy of it."""
     exact = folder / lesson.notebook
     if exact.is_file() and regular(exact):
@@ -238,7 +282,7 @@ def find_notebook(folder, lesson):
     return renamed[0] if len(renamed) == 1 else None
 
 
-def lesson_files(root, lesson):
+def lesson_files(root: Path, lesson: Lesson) -> tuple[Path | None, Path | None]:
     """(notebook, helpers folder) of one lesson in a working copy, None where absent."""
     own = root / lesson.assignment
     if own.is_dir() and regular(own):
@@ -247,11 +291,11 @@ def lesson_files(root, lesson):
         notebooks, helpers = root / "lessons", root / "helpers"
     else:
         notebooks, helpers = root, root / "helpers"
-    helpers = helpers if helpers.is_dir() and regular(helpers) else None
-    return find_notebook(notebooks, lesson), helpers
+    usable = helpers if helpers.is_dir() and regular(helpers) else None
+    return find_notebook(notebooks, lesson), usable
 
 
-def student_id(entry):
+def student_id(entry: Path) -> str:
     """The student id an entry is named by; ValueError if it is not a student's entry."""
     mode = entry.lstat().st_mode
     if stat.S_ISLNK(mode):
@@ -266,7 +310,7 @@ def student_id(entry):
     return student
 
 
-def check_student_id(student, problem):
+def check_student_id(student: str, problem: str) -> None:
     """ValueError(`problem`, and what a student id is) unless `student` is one."""
     if not STUDENT_ID.fullmatch(student):
         raise ValueError(
@@ -275,20 +319,37 @@ def check_student_id(student, problem):
         )
 
 
-def works_of(student, entry, unpack_dir):
-    """Every lesson's Work in one student's entry; ValueError if it cannot be used."""
+def works_of(student: str, entry: Path, unpack_dir: Path, dated: bool = False) -> list[Work]:
+    """Every lesson's Work in one student's entry; ValueError if it cannot be used.
+
+    A zip's files are dated by its entries; a folder's if `dated` (an LMS's download).
+    """
     if entry.is_dir():
         measure(entry)
         folder = entry
     else:
-        folder = unpack(entry, unpack_dir / student)
+        folder, dated = unpack(entry, unpack_dir / student), True
     root = unwrap(folder)
     if not entries(root):
         raise ValueError(f"{entry.name} is empty")
-    return [Work(student, lesson, *lesson_files(root, lesson), entry) for lesson in LESSONS]
+    return [Work(student, lesson, *lesson_files(root, lesson), entry, dated) for lesson in LESSONS]
 
 
-def explain(name, exc):
+def files_date(work: Work) -> datetime | None:
+    """When a lesson's files were last changed: the newest of its notebook and its own
+    module (the files the lesson grades); None if neither has a date. A naive datetime in
+    UTC, as nbgrader's ``parse_utc`` gives a ``timestamp.txt``'s."""
+    own = None if work.helpers is None else work.helpers / f"{work.lesson.module}.py"
+    times = [
+        path.lstat().st_mtime
+        for path in (work.notebook, own)
+        if path is not None and os.path.lexists(path) and not path.is_symlink()
+    ]
+    dated = [seconds for seconds in times if seconds > UNDATED]
+    return datetime.fromtimestamp(max(dated), timezone.utc).replace(tzinfo=None) if dated else None
+
+
+def explain(name: str, exc: BaseException) -> str:
     """What went wrong with the entry `name`, for the instructor."""
     if isinstance(exc, ValueError):
         return str(exc)
@@ -297,7 +358,9 @@ def explain(name, exc):
     return f"{describe(name)} could not be read ({type(exc).__name__}: {exc})"
 
 
-def candidates(submissions, unpack_dir, roster):
+def candidates(
+    submissions: Path, unpack_dir: Path, roster: lms.Roster
+) -> Iterator[tuple[str, Callable[[], Identified]]]:
     """(its name, how to find its student id and entry) for every entry of `submissions`.
 
     A Canvas download's files are gathered first, one entry per student
@@ -315,27 +378,42 @@ def candidates(submissions, unpack_dir, roster):
         yield uploads[0][0].name, gather
 
 
-def canvas_student(lms_id, name, uploads, roster, unpack_dir):
-    """(student id, entry) of one student's Canvas uploads, gathered into one entry."""
+def canvas_student(
+    lms_id: str, name: str, uploads: list[lms.Upload], roster: lms.Roster, unpack_dir: Path
+) -> Identified:
+    """(student id, entry, dated) of one student's Canvas uploads, gathered into one entry:
+    the download's file dates are the uploads'."""
     student = roster.student(lms_id, name)
     shown = describe(uploads[0][0].name)
     check_student_id(student, f"the roster's id for {shown} is no student id")
     # Gathered by LMS id (digits), not student id: two LMS entries that a roster maps to
     # one student are refused as duplicates without one overwriting the other's folder.
     gathered = lms.gather_canvas(uploads, unpack_dir / "canvas" / lms_id, MAX_UNPACKED)
-    return student, gathered
+    return student, gathered, True
 
 
-def lms_student(entry, roster):
-    """(student id, entry) of an entry named by a student id or as Moodle names it."""
+def lms_student(entry: Path, roster: lms.Roster) -> Identified:
+    """(student id, entry, dated) of an entry named by a student id or as Moodle names it;
+    a Moodle folder's file dates are the uploads'."""
+    if lms.unnamed(entry):
+        own = entry.name.rsplit("_", 1)[1]
+        raise ValueError(
+            f'{describe(entry.name)} is skipped: Canvas names this upload "{own}", which is '
+            "no file's name; ask the student to upload it again under its own name"
+        )
     student = lms.moodle_student(entry, roster)
     if student is None:
-        return student_id(entry), entry
+        return student_id(entry), entry, False
     check_student_id(student, f"the roster's id for {describe(entry.name)} is no student id")
-    return student, entry
+    return student, entry, True
 
 
-def discover(submissions, unpack_dir, students=None, roster=None):
+def discover(
+    submissions: str | Path,
+    unpack_dir: str | Path,
+    students: Collection[str] | None = None,
+    roster: lms.Roster | None = None,
+) -> tuple[list[Work], list[Problem]]:
     """([Work], [Problem]) for every student in `submissions` (or only `students`).
 
     `roster` (an :class:`lms.Roster`) names the students of an LMS download. Entries
@@ -345,18 +423,20 @@ def discover(submissions, unpack_dir, students=None, roster=None):
     roster = roster or lms.Roster()
     if not submissions.is_dir():
         raise CourseError(f"{submissions} is not a folder of submissions")
-    found, problems, seen = [], [], {}
+    found: list[Work] = []
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
     for name, identify in candidates(submissions, unpack_dir, roster):
         student = rejected_label(name)  # until the entry proves to be a student's
         try:
-            student, entry = identify()
+            student, entry, dated = identify()
             if students and student not in students:
                 continue
             # Two entries whose ids differ only in case would share one folder on macOS.
             if student.casefold() in seen:
                 raise ValueError(f"{name} and {seen[student.casefold()]} both claim it")
             seen[student.casefold()] = name
-            found += works_of(student, entry, unpack_dir)
+            found += works_of(student, entry, unpack_dir, dated)
         except Exception as exc:  # whatever one entry holds, it costs that entry alone
             problems.append(Problem(student, "", explain(name, exc)))
     return found, problems
