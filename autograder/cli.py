@@ -35,8 +35,6 @@ def parser():
     commands = course.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for audience in AUDIENCES:
         audience.register(commands)
-    for command in commands.choices.values():
-        command.formatter_class = argparse.RawDescriptionHelpFormatter
     return course, commands
 
 

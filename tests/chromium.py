@@ -1,5 +1,6 @@
 """The system's Chromium, as the browser tests drive it through Playwright (never a download)."""
 
+import contextlib
 import os
 import shutil
 
@@ -23,3 +24,32 @@ ARTIFACTS = os.environ.get("COURSE_TEST_ARTIFACTS", str(ROOT / "tests" / "artifa
 needs_chromium = pytest.mark.skipif(
     CHROMIUM is None, reason="no Chromium executable on PATH (.ci/run installs Debian's chromium)"
 )
+
+
+@contextlib.contextmanager
+def offline_page(url, loading):
+    """A tab of the system's Chromium on `url`, a local page, with every other request
+    refused: yields (tab, requests, refused, console errors)."""
+    from playwright.sync_api import sync_playwright
+
+    requests, refused, errors = [], [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context()
+            context.on("request", lambda request: requests.append(request.url))
+
+            def only_the_page(route):  # the network, and every other file, cut off
+                if route.request.url == url:
+                    route.continue_()
+                else:
+                    refused.append(route.request.url)
+                    route.abort()
+
+            context.route("**/*", only_the_page)
+            tab = context.new_page()
+            tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            tab.goto(url, timeout=loading)
+            yield tab, requests, refused, errors
+        finally:
+            browser.close()

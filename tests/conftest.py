@@ -2,6 +2,7 @@
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # CI runs a fixed, moderate number of examples so that the run stays short and
@@ -15,3 +16,11 @@ settings.register_profile(
 )
 settings.register_profile("thorough", max_examples=2000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture
+def inbox(tmp_path):
+    """An empty folder of submissions, as an instructor downloads them."""
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    return folder

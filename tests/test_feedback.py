@@ -16,7 +16,7 @@ import zipfile
 
 import nbformat
 import pytest
-from chromium import CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from chromium import needs_chromium, offline_page
 
 from autograder import cli
 from autograder.authoring.release import nbgrader
@@ -201,36 +201,13 @@ def test_one_zip_per_student_for_an_lms(out, tmp_path):
 
 @needs_chromium
 def test_the_maths_is_typeset_offline_in_chromium(out):
-    from playwright.sync_api import sync_playwright
-
     url = (out / "feedback" / "dan" / f"{ASSIGNMENT}.html").as_uri()
-    requests, refused = [], []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context()
-            context.on("request", lambda request: requests.append(request.url))
-
-            def only_the_page(route):  # the network, and every other file, cut off
-                if route.request.url == url:
-                    route.continue_()
-                else:
-                    refused.append(route.request.url)
-                    route.abort()
-
-            context.route("**/*", only_the_page)
-            tab = context.new_page()
-            errors = []
-            tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            tab.goto(url, timeout=LOADING)
-            tab.wait_for_function(
-                "() => document.querySelectorAll('mjx-container svg').length > 20",
-                timeout=LOADING,
-            )
-            typeset = tab.evaluate("() => document.querySelectorAll('mjx-container').length")
-            shown = tab.inner_text("body")
-        finally:
-            browser.close()
+    with offline_page(url, LOADING) as (tab, requests, refused, errors):
+        tab.wait_for_function(
+            "() => document.querySelectorAll('mjx-container svg').length > 20", timeout=LOADING
+        )
+        typeset = tab.evaluate("() => document.querySelectorAll('mjx-container').length")
+        shown = tab.inner_text("body")
     assert typeset > 20, "lesson 2's formulas are MathJax's output"
     assert TEX not in shown, "no formula is left as raw TeX"
     # Bootstrap's CSS names its icon fonts beside it: local files, which the policy stops

@@ -61,13 +61,6 @@ def lesson_one_files(edit=""):
     return {LESSON.notebook: notebook, **helpers, "logits.py": helpers["logits.py"] + edit}
 
 
-@pytest.fixture
-def inbox(tmp_path):
-    folder = tmp_path / "inbox"
-    folder.mkdir()
-    return folder
-
-
 def test_a_moodle_folder_is_its_student_through_the_roster(inbox, tmp_path):
     moodle_folder(inbox, "Ada Lovelace", "4242")
     moodle_folder(inbox, "Émile Borel", "5151")

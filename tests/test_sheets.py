@@ -11,7 +11,7 @@ import re
 
 import nbformat
 import pytest
-from chromium import CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from chromium import needs_chromium, offline_page
 
 from autograder import cli
 from autograder.grading import batch, feedback, sheets
@@ -158,35 +158,14 @@ def test_an_answer_turned_into_code_is_shown_as_escaped_text(question):
 @needs_chromium
 @pytest.mark.browser
 def test_in_chromium_offline_the_maths_is_typeset_and_no_student_script_runs(sheet):
-    from playwright.sync_api import sync_playwright
-
-    url, refused, errors = sheet.as_uri(), [], []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context()
-
-            def only_the_page(route):  # the network, and every other file, cut off
-                if route.request.url == url:
-                    route.continue_()
-                else:
-                    refused.append(route.request.url)
-                    route.abort()
-
-            context.route("**/*", only_the_page)
-            tab = context.new_page()
-            tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            tab.goto(url, timeout=LOADING)
-            tab.wait_for_function(
-                "() => document.querySelectorAll('mjx-container svg').length > 3",
-                timeout=LOADING,
-            )
-            for link in tab.query_selector_all("a"):  # a javascript: link would run if followed
-                link.click()
-            title = tab.title()
-            shown = tab.inner_text("article[data-student=ada]")
-        finally:
-            browser.close()
+    with offline_page(sheet.as_uri(), LOADING) as (tab, _, refused, errors):
+        tab.wait_for_function(
+            "() => document.querySelectorAll('mjx-container svg').length > 3", timeout=LOADING
+        )
+        for link in tab.query_selector_all("a"):  # a javascript: link would run if followed
+            link.click()
+        title = tab.title()
+        shown = tab.inner_text("article[data-student=ada]")
     assert title == f"{ASSIGNMENT}: written answers to grade", "no script of mallory's ran"
     assert r"\frac{p}{1-p}" not in shown, "ada's maths is MathJax's output"
     assert refused == [], "the page loads nothing"

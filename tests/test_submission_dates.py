@@ -11,8 +11,6 @@ import struct
 import zipfile
 from datetime import datetime, timezone
 
-import pytest
-
 from autograder.grading import batch
 from autograder.grading.demo import reference_helpers
 from autograder.grading.submissions import discover
@@ -56,13 +54,6 @@ def lesson_one_time(inbox, tmp_path):
     works, problems = discover(inbox, tmp_path / "unpacked")
     [work] = [work for work in works if work.lesson is LESSON]
     return batch.submitted_at(work, problems), problems
-
-
-@pytest.fixture
-def inbox(tmp_path):
-    folder = tmp_path / "inbox"
-    folder.mkdir()
-    return folder
 
 
 def test_a_zip_s_newest_lesson_file_dates_the_lesson_read_as_utc(inbox, tmp_path):

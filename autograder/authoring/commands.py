@@ -4,35 +4,33 @@ Each ``register`` adds its commands to the one parser of :mod:`autograder.cli`; 
 (nbgrader, Sphinx) is imported only when its command runs.
 """
 
+import argparse
+
 from autograder.authoring import EARLIER
+from autograder.commandline import Commands, add_command, add_flag
 
 
-def register(commands):
-    build = commands.add_parser(
+def register(commands: Commands) -> None:
+    build = add_command(
+        commands,
         "build",
-        help="generate helpers/ and lessons/ from solutions/",
+        run_build,
+        "generate helpers/ and lessons/ from solutions/",
+        ["course build", "course build --check      # what CI runs"],
         description="Generate the learner's helpers/ and lessons/ from solutions/, the "
         "single source of truth. Files you have edited are never replaced without --force.",
-        epilog="examples:\n  course build\n  course build --check      # what CI runs",
     )
-    build.add_argument(
-        "--check",
-        action="store_true",
-        help="write nothing; exit 1 with a diff if any generated file has drifted",
-    )
-    build.add_argument(
-        "--force",
-        action="store_true",
-        help="also replace files you have edited (they are backed up first)",
-    )
-    build.set_defaults(run=run_build)
+    add_flag(build, "--check", "write nothing; exit 1 with a diff if a generated file drifted")
+    add_flag(build, "--force", "also replace files you have edited (they are backed up first)")
 
-    release = commands.add_parser(
+    release = add_command(
+        commands,
         "release",
-        help="lay out the nbgrader course in a directory",
+        run_release,
+        "lay out the nbgrader course in a directory",
+        ["course release --course-dir ~/logits-course --earlier stubs"],
         description="Write an nbgrader course: nbgrader_config.py, source/ and release/ "
         "for every lesson, with the solutions stripped and checked gone.",
-        epilog="example:\n  course release --course-dir ~/logits-course --earlier stubs",
     )
     release.add_argument(
         "--course-dir",
@@ -48,14 +46,15 @@ def register(commands):
         "solutions (release lesson N only after lesson N-1's deadline), or stubs that "
         "students fill with their own earlier work (default: %(default)s)",
     )
-    release.set_defaults(run=run_release)
 
-    book = commands.add_parser(
+    book = add_command(
+        commands,
         "book",
-        help="build the course as a static HTML textbook",
+        run_book,
+        "build the course as a static HTML textbook",
+        ["course book", "course book --out ~/logits-book"],
         description="Execute the solution notebooks and build the course book: the five "
         "lessons with their solutions folded, search, and the API reference of helpers.",
-        epilog="examples:\n  course book\n  course book --out ~/logits-book",
     )
     book.add_argument(
         "--out",
@@ -63,10 +62,9 @@ def register(commands):
         help="where the site goes: a new or empty folder, or an earlier book "
         "(default: _build/book in the repository)",
     )
-    book.set_defaults(run=run_book)
 
 
-def run_build(args, parser):
+def run_build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from autograder.authoring import build
 
     if args.check:
@@ -74,13 +72,13 @@ def run_build(args, parser):
     return build.build(force=args.force)
 
 
-def run_release(args, parser):
+def run_release(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from autograder.authoring import release
 
     return release.release(args.course_dir, args.earlier)
 
 
-def run_book(args, parser):
+def run_book(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from autograder.authoring import book
 
     return book.book(args.out)

@@ -5,13 +5,12 @@ Each ``register`` adds its commands to the one parser of :mod:`autograder.cli`; 
 shown in ``--help`` is the constant the work itself uses.
 """
 
-from __future__ import annotations  # argparse's subparsers are generic only to the checker
-
 import argparse
 import os
 from datetime import datetime
 from pathlib import Path
 
+from autograder.commandline import Commands, add_command
 from autograder.grading import EXPORT_FORMATS, LATE_POLICIES
 from autograder.sandbox.jail import CELL_TIMEOUT, LIMITS
 from solutions.helpers.checking import lesson_numbers
@@ -62,91 +61,91 @@ def due_option(text: str) -> tuple[int, datetime]:
         ) from None
 
 
-GRADE_EXAMPLES = """\
-examples:
-  course grade ~/Downloads/submissions --out ~/logits-grades
-  course grade ~/logits-course/submitted --out ~/logits-grades --lessons 1,2 \\
-      --due 2='2026-12-01 23:59 UTC' --late-policy zero
-  course grade ~/Downloads/canvas --out ~/logits-grades --roster roster.csv
-  course grade ~/Downloads/submissions --out ~/logits-grades --student ada   # re-grade one
-"""
+LESSONS_HELP = "only these lessons, e.g. 1,3 (default: all)"
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_lessons(parser: argparse.ArgumentParser, help: str = LESSONS_HELP) -> None:
+    """``--lessons N[,N...]``, parsed as ``course check`` and ``python -m helpers`` do."""
+    parser.add_argument(
+        "--lessons", type=lesson_numbers, action="extend", default=[], metavar="N[,N...]", help=help
+    )
+
+
+def add_out(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("out", metavar="OUT", help="the folder course grade wrote")
+
+
+def register(commands: Commands) -> None:
     register_grade(commands)
-    export = commands.add_parser(
+    export = add_command(
+        commands,
         "export",
-        help="one row per student, for Canvas, Moodle or a spreadsheet",
+        run_export,
+        "one row per student, for Canvas, Moodle or a spreadsheet",
+        ["course export ~/logits-grades --format canvas"],
         description="Turn OUT/grades.csv (one row per student and lesson) into one row per "
         "student, with a column per lesson and the total. Lessons not graded stay empty.",
-        epilog="example:\n  course export ~/logits-grades --format canvas",
     )
-    export.add_argument("out", metavar="OUT", help="the folder course grade wrote")
+    add_out(export)
     export.add_argument("--format", required=True, choices=EXPORT_FORMATS)
-    export.add_argument(
-        "--to", metavar="FILE", help="where to write (default: OUT/export-FORMAT.csv)"
-    )
-    export.set_defaults(run=run_export)
+    export.add_argument("--to", metavar="FILE", help="where to (default: OUT/export-FORMAT.csv)")
 
-    zips = commands.add_parser(
+    zips = add_command(
+        commands,
         "feedback-zips",
-        help="one zip of feedback pages per student, for an LMS upload",
+        run_feedback_zips,
+        "one zip of feedback pages per student, for an LMS upload",
+        ["course feedback-zips ~/logits-grades --to ~/logits-feedback"],
         description="Write DIR/<student id>.zip for every student with feedback in "
         "OUT/feedback: their lessons' feedback pages, each one file that opens offline.",
-        epilog="example:\n  course feedback-zips ~/logits-grades --to ~/logits-feedback",
     )
-    zips.add_argument("out", metavar="OUT", help="the folder course grade wrote")
+    add_out(zips)
     zips.add_argument("--to", required=True, metavar="DIR", help="where the zips go")
-    zips.set_defaults(run=run_feedback_zips)
 
-    sheets = commands.add_parser(
+    sheets = add_command(
+        commands,
         "sheets",
-        help="the written answers to grade by hand, beside the model answer",
+        run_sheets,
+        "the written answers to grade by hand, beside the model answer",
+        ["course sheets ~/logits-grades --to ~/logits-sheets --lessons 2"],
         description="Write DIR/lesson-0N.html for every lesson graded into OUT: each written "
         "question, and every student's answer beside the model answer, with the grade id and "
         "points to enter in the formgrader. One file per lesson that opens offline and prints.",
-        epilog="example:\n  course sheets ~/logits-grades --to ~/logits-sheets --lessons 2",
     )
-    sheets.add_argument("out", metavar="OUT", help="the folder course grade wrote")
+    add_out(sheets)
     sheets.add_argument("--to", required=True, metavar="DIR", help="where the sheets go")
-    sheets.add_argument(
-        "--lessons",
-        type=lesson_numbers,
-        action="extend",
-        default=[],
-        metavar="N[,N...]",
-        help="only these lessons, e.g. 1,3 (default: every lesson graded)",
-    )
-    sheets.set_defaults(run=run_sheets)
+    add_lessons(sheets, "only these lessons, e.g. 1,3 (default: every lesson graded)")
 
-    demo = commands.add_parser(
+    demo = add_command(
+        commands,
         "demo",
-        help="grade a synthetic class of nine students, end to end",
-        epilog="examples:\n  course demo\n  course demo --out ~/logits-demo",
+        run_demo,
+        "grade a synthetic class of nine students, end to end",
+        ["course demo", "course demo --out ~/logits-demo"],
     )
     demo.add_argument("--out", metavar="DIR", help="where to put the class and the results")
-    demo.set_defaults(run=run_demo)
 
 
-def register_grade(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    grade = commands.add_parser(
+def register_grade(commands: Commands) -> None:
+    grade = add_command(
+        commands,
         "grade",
-        help="grade a class's submissions with nbgrader",
+        run_grade,
+        "grade a class's submissions with nbgrader",
+        [
+            "course grade ~/Downloads/submissions --out ~/logits-grades",
+            "course grade ~/logits-course/submitted --out ~/logits-grades --lessons 1,2 \\\n"
+            "      --due 2='2026-12-01 23:59 UTC' --late-policy zero",
+            "course grade ~/Downloads/canvas --out ~/logits-grades --roster roster.csv",
+            "course grade ~/Downloads/submissions --out ~/logits-grades --student ada",
+        ],
         description="Grade every submission in SUBMISSIONS (nbgrader's submitted/ tree, or one "
         "folder or .zip per student) into OUT: grades.csv, checks.csv, submissions.csv, "
         "feedback/ and the nbgrader gradebook.",
-        epilog=GRADE_EXAMPLES,
     )
     grade.add_argument("submissions", metavar="SUBMISSIONS", help="the folder of submissions")
     grade.add_argument("--out", required=True, metavar="OUT", help="where results go")
-    grade.add_argument(
-        "--lessons",
-        type=lesson_numbers,
-        action="extend",
-        default=[],
-        metavar="N[,N...]",
-        help="only these lessons, e.g. 1,3 (default: all)",
-    )
+    add_lessons(grade)
     grade.add_argument(
         "--workers",
         type=int,
@@ -212,7 +211,6 @@ def register_grade(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         help="a sandbox limit for student code (repeatable); the defaults: cpu=the time "
         f"allowed, {', '.join(shown_limit(name) for name in list(LIMIT_NAMES)[1:])}",
     )
-    grade.set_defaults(run=run_grade)
 
 
 def run_grade(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

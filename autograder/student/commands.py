@@ -4,43 +4,43 @@ Each ``register`` adds its commands to the one parser of :mod:`autograder.cli`; 
 is imported only when its command runs, so that ``course check`` starts fast.
 """
 
+import argparse
+
+from autograder.commandline import Commands, add_command, add_flag
 from solutions.helpers import checking
 
 
-def register(commands):
-    check = commands.add_parser(
+def register(commands: Commands) -> None:
+    check = add_command(
+        commands,
         "check",
-        help="check your helpers against the public cases",
+        run_check,
+        "check your helpers against the public cases",
+        ["course check", "course check softmax logit", "course check --lessons 2,3"],
         description="Check your helpers on the public cases, as the graded cells do "
         "(python -m helpers in a class).",
-        epilog="examples:\n  course check\n  course check softmax logit\n"
-        "  course check --lessons 2,3\n  course check --reference",
     )
     checking.add_arguments(check)
-    check.add_argument(
-        "--reference",
-        action="store_true",
-        help="check the reference solutions instead of your helpers",
-    )
-    check.set_defaults(run=run_check)
+    add_flag(check, "--reference", "check the reference solutions instead of your helpers")
 
-    lab = commands.add_parser(
+    lab = add_command(
+        commands,
         "lab",
-        help="start JupyterLab on the lessons",
-        description="Start JupyterLab at the course root. Other options "
-        "(e.g. --no-browser, --port 8889) are passed to JupyterLab.",
-        epilog="examples:\n  course lab\n  course lab --no-browser --port 8889\n"
-        "  course lab --course-dir ~/logits-course      # the formgrader",
+        run_lab,
+        "start JupyterLab on the lessons",
+        ["course lab", "course lab --no-browser --port 8889", "course lab --course-dir ~/course"],
+        description="Start JupyterLab at the course root, or with --course-dir on the "
+        "formgrader of a course. Other options (--no-browser, --port 8889) go to JupyterLab.",
     )
     lab.add_argument(
         "--course-dir",
         metavar="DIR",
         help="open the formgrader of a course laid out by `course release`",
     )
-    lab.set_defaults(run=run_lab, passes_on=True)
+    lab.set_defaults(passes_on=True)
 
 
-def run_check(args, parser):
+def run_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     problem = checking.unknown_names(args.names)
     if problem:
         parser.error(problem)
@@ -49,7 +49,7 @@ def run_check(args, parser):
     return selfcheck.main(args.names, args.lessons, args.reference)
 
 
-def run_lab(args, parser):
+def run_lab(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from autograder.student import lab
 
     return lab.main(args.rest, course_dir=args.course_dir)
