@@ -141,10 +141,17 @@ def test_a_roster_id_that_is_no_student_id_is_refused(inbox, tmp_path):
     assert works == [] and "is no student id" in problems[0].message
 
 
-def test_moodle_and_canvas_downloads_are_graded_through_a_roster_with_due_dates(inbox, tmp_path):
-    """One Moodle folder on time, one Canvas student late with a wrong hardmax; lesson 1 is
+@pytest.fixture(scope="module")
+def download(tmp_path_factory):
+    """A Moodle and Canvas download graded once through a roster: (inbox, OUT, options).
+
+    One Moodle folder on time, one Canvas student late with a wrong hardmax; lesson 1 is
     due at noon and lateness costs every point. The Moodle folder has nbgrader's
-    timestamp.txt; the Canvas files have none, and their download's file dates say when."""
+    timestamp.txt; the Canvas files have none, and their download's file dates say when.
+    """
+    root = tmp_path_factory.mktemp("download")
+    inbox = root / "inbox"
+    inbox.mkdir()
     ada = moodle_folder(inbox, "Ada Lovelace", "4242")
     (ada / "lessons" / "timestamp.txt").write_text("2026-12-01 11:59:00.000000 UTC")
     wrong = "\n\ndef hardmax(z, axis=-1):\n    return z\n"
@@ -152,12 +159,16 @@ def test_moodle_and_canvas_downloads_are_graded_through_a_roster_with_due_dates(
     one_pm = datetime(2026, 12, 1, 13, 0, tzinfo=timezone.utc).timestamp()
     for upload in inbox.glob("borelemile_*"):
         os.utime(upload, (one_pm, one_pm))
-    roster = write_roster(tmp_path / "roster.csv", ROSTER)
-    out = tmp_path / "out"
+    roster = write_roster(root / "roster.csv", ROSTER)
     due = {1: datetime(2026, 12, 1, 12, 0)}
     quiet = lambda *args: None  # noqa: E731
-    options = {"roster": roster, "due": due, "late_policy": "zero", "say": quiet}
-    assert batch.grade(inbox, out, lessons=[1], **options) == 0
+    options = {"roster": roster, "due": due, "late_policy": "zero", "say": quiet, "lessons": [1]}
+    assert batch.grade(inbox, root / "out", **options) == 0
+    return inbox, root / "out", options
+
+
+def test_moodle_and_canvas_downloads_are_graded_through_a_roster_with_due_dates(download):
+    _, out, _ = download
     checks = {(r["student_id"], r["function"]): r["status"] for r in read(out / "checks.csv")}
     assert {student for student, _ in checks} == {"s1001", "s1002"}
     assert checks["s1001", "hardmax"] == "passed"
@@ -179,24 +190,21 @@ def read(path):
         return list(csv.DictReader(f))
 
 
-def test_a_re_grade_keeps_the_hand_grade_and_shows_it_in_the_feedback(inbox, tmp_path):
-    """Grade, grade the written answer by hand in the gradebook, re-grade: the feedback the
+def test_a_re_grade_keeps_the_hand_grade_and_shows_it_in_the_feedback(download):
+    """Grade the written answer by hand in the gradebook, re-grade: the feedback the
     student gets holds the hand grade and its comment, and grades.csv counts it."""
-    working_copy(inbox / "ada", reference_helpers(), skip={2, 3, 4, 5})
-    out = tmp_path / "out"
-    quiet = lambda *args: None  # noqa: E731
-    assert batch.grade(inbox, out, lessons=[1], say=quiet) == 0
+    inbox, out, options = download
     answer, comment = "logit-is-not-a-probability", "Clear, and the even odds are right."
     with gradebook.open_gradebook(gradebook.sqlite_url(out / "gradebook.db")) as gb:
-        notebook = gradebook.submitted_notebook(gb, LESSON, "ada")
+        notebook = gradebook.submitted_notebook(gb, LESSON, "s1001")
         next(g for g in notebook.grades if g.name == answer).manual_score = 1.5
         next(c for c in notebook.comments if c.name == answer).manual_comment = comment
         gb.db.commit()
-    before = {r["student_id"]: float(r["score"]) for r in read(out / "grades.csv")}["ada"]
-    assert batch.grade(inbox, out, lessons=[1], say=quiet) == 0
-    after = {r["student_id"]: float(r["score"]) for r in read(out / "grades.csv")}["ada"]
+    before = {r["student_id"]: float(r["score"]) for r in read(out / "grades.csv")}["s1001"]
+    assert batch.grade(inbox, out, students=["s1001"], **options) == 0
+    after = {r["student_id"]: float(r["score"]) for r in read(out / "grades.csv")}["s1001"]
     assert after == before + 1.5
-    feedback = (out / "feedback" / "ada" / "lesson-01.html").read_text()
+    feedback = (out / "feedback" / "s1001" / "lesson-01.html").read_text()
     assert comment in feedback
     assert f"{after:g} / " in feedback or f"{after} / " in feedback, "the total with the hand grade"
 
