@@ -102,16 +102,29 @@ def parse(argv):
         "solutions (release lesson N only after lesson N-1's deadline), or stubs that "
         "students fill with their own earlier work (default: reference)",
     )
+    p.add_argument(
+        "--exchange",
+        metavar="DIR",
+        help="nbgrader's exchange, outside the course, open to students (created if need "
+        "be; default: nbgrader's own, /srv/nbgrader/exchange)",
+    )
+    p.add_argument(
+        "--course-id",
+        metavar="ID",
+        help="the course id students give nbgrader (default: logits-to-loss)",
+    )
 
     p = sub.add_parser(
         "grade",
         help="grade a class's submissions with nbgrader",
         description="Grade every submission in SUBMISSIONS (nbgrader's submitted/ tree, or one "
         "folder or .zip per student) into OUT: grades.csv, checks.csv, submissions.csv, "
-        "feedback/ and the nbgrader gradebook.",
+        "feedback/ and the nbgrader gradebook. With --course-dir, grade the course's "
+        "submitted/ into its own gradebook, for its formgrader and release_feedback.",
     )
-    p.add_argument("submissions", metavar="SUBMISSIONS", help="the folder of submissions")
-    p.add_argument("--out", required=True, metavar="OUT", help="where results go")
+    p.add_argument("submissions", nargs="?", metavar="SUBMISSIONS", help="the submissions")
+    p.add_argument("--out", metavar="OUT", help="where results go (default: DIR/grades)")
+    p.add_argument("--course-dir", metavar="DIR", help="the course `course release` laid out")
     p.add_argument(
         "--lessons",
         type=lesson_numbers,
@@ -256,10 +269,15 @@ def run(args, rest):
     if args.command == "release":
         from . import release
 
-        return release.release(args.course_dir, args.earlier)
+        return release.release(args.course_dir, args.earlier, args.exchange, args.course_id)
     if args.command == "grade":
         from . import grading
 
+        if (args.submissions is None) == (args.course_dir is None) or not (
+            args.out or args.course_dir
+        ):
+            print("course grade: give SUBMISSIONS --out OUT, or --course-dir DIR", file=sys.stderr)
+            return 2
         return grading.grade(
             args.submissions,
             args.out,
@@ -274,6 +292,7 @@ def run(args, rest):
             due=dict(args.due),
             late_policy=args.late_policy,
             cluster=args.cluster,
+            course_dir=args.course_dir,
         )
     if args.command == "export":
         from . import export

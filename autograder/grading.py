@@ -42,7 +42,7 @@ from nbformat.warnings import DuplicateCellId
 from nbgrader.utils import parse_utc
 from sqlalchemy.exc import SAWarning
 
-from . import feedback, files, gradebook, kernel, lms, report, sandbox, similarity, trusted
+from . import feedback, files, gradebook, kernel, lms, report, sandbox, similarity, term, trusted
 from .hidden import seed_for
 from .lessons import LESSONS, ROOT
 from .release import ASSIGNMENT, helpers_for, outside_repository
@@ -138,7 +138,7 @@ def stage(work, course_dir):
     except Exception as exc:  # any way a file can fail to be a notebook
         raise ValueError(f"{work.notebook.name} is not a valid notebook: {exc}") from None
     nbformat.write(notebook, folder / f"{lesson.slug}.ipynb")
-    copies = [(work.notebook.parent / "timestamp.txt", folder)]
+    copies = [(work.notebook.parent / name, folder) for name in term.EXCHANGE_FILES]
     if work.helpers is not None:
         (folder / "helpers").mkdir()
         copies += [(path, folder / "helpers") for path in sorted(work.helpers.glob("*.py"))]
@@ -148,7 +148,7 @@ def stage(work, course_dir):
         if os.path.lexists(path) and not files.copy_regular(path, into / path.name)
     ]
     if work.helpers is not None:
-        released = helpers_for(lesson, "release")
+        released = helpers_for(lesson)
         for name in course_files(released, lesson):
             (folder / "helpers" / name).write_text(released[name])
     return skipped
@@ -430,10 +430,11 @@ def write_feedback_page(out, graded):
     target.write_text(graded.feedback_html)
 
 
-def store(graded, gb, results, out=None, course=None):
+def store(graded, gb, results, out=None, course=None, term_course=None):
     """Store one lesson: its feedback in `out` and, if a worker graded it in a course of its
-    own, its graded notebook in `course`; then the gradebook and the rows. If the
-    gradebook refuses it, the rows say so and the gradebook is left as it was.
+    own, its graded notebook in `course`; then the gradebook and the rows, and with
+    `term_course` (``--course-dir``) the graded notebook, verdicts and feedback there. If
+    the gradebook refuses it, the rows say so and the gradebook is left as it was.
 
     The only writer of OUT, for local and Dask workers alike."""
     try:
@@ -441,6 +442,8 @@ def store(graded, gb, results, out=None, course=None):
             write_feedback_page(out, graded)
         if course is not None and graded.autograded is not None:
             write_autograded(course, graded)
+        if term_course is not None:
+            term.publish(term_course, course, graded)
         results.add_graded(graded, gb)
     except Exception as exc:  # storing one submission must not stop the rest
         gb.db.rollback()  # whatever of it was half-written
@@ -536,6 +539,7 @@ def grade(
     due=None,
     late_policy="none",
     cluster=None,
+    course_dir=None,
     say=print,
 ):
     """Grade every submission in `submissions` into `out`; return the exit status.
@@ -546,7 +550,13 @@ def grade(
     its ``timestamp.txt`` (nbgrader's exchange writes one), and `late_policy`
     (:data:`gradebook.LATE_POLICIES`) says what lateness costs. `cluster` is the address
     of a Dask scheduler (:mod:`autograder.cluster`) to grade on instead of local workers.
+    With `course_dir`, a course laid out by ``course release``, `submissions` is its
+    ``submitted/``, `out` is its ``grades/`` unless given, the gradebook its own, and each
+    graded submission is published there (:mod:`autograder.term`).
     """
+    term_course = None if course_dir is None else Path(course_dir).resolve()
+    if term_course is not None:
+        submissions, out, db_url = term.grading_paths(term_course, out, db_url)
     if late_policy not in gradebook.LATE_POLICIES:
         raise ValueError(f"the late policy must be one of {', '.join(gradebook.LATE_POLICIES)}")
     submissions, out = Path(submissions).resolve(), outside_repository(out)
@@ -554,7 +564,7 @@ def grade(
         raise ValueError(f"{submissions} is not a folder of submissions")
     if out == submissions or submissions in out.parents or out in submissions.parents:
         raise ValueError("SUBMISSIONS and --out must be separate folders")
-    out.mkdir(parents=True, exist_ok=True)
+    term.private(out)
     seed = choose_seed(out, seed)
     db_url = db_url or gradebook.sqlite_url(out / "gradebook.db")
     numbers = sorted(set(lessons)) or [lesson.number for lesson in LESSONS]
@@ -595,7 +605,7 @@ def grade(
             with report.progress(len(tasks), say) as advance:
 
                 def done(graded):
-                    store(graded, gb, results, out, course)
+                    store(graded, gb, results, out, course, term_course)
                     advance(f"{graded.task.student} {graded.task.assignment}")
 
                 order = sorted(tasks, key=lambda t: -t.number)

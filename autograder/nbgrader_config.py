@@ -18,9 +18,7 @@ HERE = Path(__file__).resolve().parent
 c = get_config()  # noqa: F821 - nbgrader defines get_config when it loads this file
 
 c.CourseDirectory.root = str(HERE)
-c.CourseDirectory.course_id = "logits-to-loss"
 c.CourseDirectory.db_url = f"sqlite:///{HERE / 'gradebook.db'}"
-c.Exchange.root = str(HERE / "exchange")
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "__pycache__", "*.pyc"]
 
 # nbgrader copies the instructor's files over the student's at autograde (#940): a
@@ -46,6 +44,9 @@ steps = Autograde.class_traits()["autograde_preprocessors"].default()
 steps = ["autograder.sanitize.CappedExecute" if step is Execute else step for step in steps]
 steps.insert(steps.index(CheckCellMetadata), "autograder.sanitize.Neutralise")
 c.Autograde.autograde_preprocessors = steps
+# nbgrader's autograde alone would trust the notebook's own scores: it refuses, naming
+# `course grade`, which runs it sandboxed and re-checks (autograder/term.py).
+c.Autograde.exporter_class = "autograder.term.RefusedAutograde"
 c.HTMLExporter.preprocessors = ["autograder.sanitize.Neutralise"]
 c.HTMLExporter.filters = {"markdown2html": "autograder.sanitize.markdown_to_html"}
 

@@ -16,7 +16,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.nbgrader]
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     course_dir = tmp_path_factory.mktemp("course")
-    assert release.release(course_dir, out=lambda message: None) == 0
+    exchange = tmp_path_factory.mktemp("exchange")
+    assert release.release(course_dir, exchange=exchange, out=lambda message: None) == 0
     return course_dir
 
 
@@ -58,9 +59,10 @@ def test_earlier_lessons_are_filled_in_and_the_rest_are_stubs(course, lesson):
 
 
 def test_earlier_stubs_release_no_solution_of_any_lesson(tmp_path):
-    assert release.release(tmp_path, earlier="stubs", out=lambda message: None) == 0
+    course = tmp_path / "course"
+    assert release.release(course, "stubs", tmp_path / "exchange", out=lambda message: None) == 0
     last = LESSONS[-1]
-    released = tmp_path / "release" / assignment(last)
+    released = course / "release" / assignment(last)
     for lesson in LESSONS:
         module = f"{lesson.module}.py"
         stub = (ROOT / "helpers" / module).read_text()
