@@ -55,7 +55,10 @@ class RefusedAutograde(NotebookExporter):
     """
 
     def __init__(self, *args, **kwargs):
-        raise NbGraderException(REFUSAL.format(root=kwargs["parent"].coursedir.root))
+        converter = kwargs["parent"]
+        message = REFUSAL.format(root=converter.coursedir.root)
+        converter.log.error(message)  # nbgrader's command line exits on the exception silently
+        raise NbGraderException(message)
 
 
 def private(folder):
