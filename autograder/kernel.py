@@ -82,6 +82,7 @@ def install():
         if json.loads((installed / "kernel.json").read_text()) == spec():
             return str(installed)
     with tempfile.TemporaryDirectory() as tmp:
+        Path(tmp).chmod(0o755)  # the spec's folder keeps this mode: every user reads it
         (Path(tmp) / "kernel.json").write_text(json.dumps(spec(), indent=1))
         return KernelSpecManager().install_kernel_spec(tmp, NAME, prefix=sys.prefix)
 

@@ -1,0 +1,512 @@
+"""A whole term on a shared machine: one instructor and two students, each a separate uid.
+
+Real nbgrader exchange, real `course release`, `course grade --course-dir` and the real
+formgrader, in the order the README's "From a clone to graded CSVs" gives: the
+instructor releases two lessons; the students fetch them, write helper functions and
+submit; the instructor collects and grades, grades a written answer by hand in the
+formgrader (Chromium), re-grades and releases the feedback, which the students fetch;
+then exports for Canvas. Along the way every formgrader button nbgrader offers on the
+course is pressed (through its HTTP API) and must do nothing unsafe, and each student
+tries to read what is not theirs.
+
+The users are created with `useradd` and removed afterwards: the test needs root.
+"""
+
+import csv
+import json
+import os
+import pwd
+import secrets
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from types import SimpleNamespace
+
+import nbformat
+import psutil
+import pytest
+from chromium import CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from nbgrader.api import Gradebook
+from playwright.sync_api import sync_playwright
+from test_lab import free_port
+
+from autograder import gradebook, release
+from autograder.lessons import LESSONS, ROOT
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.nbgrader,
+    pytest.mark.sandbox,
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        os.geteuid() != 0 or shutil.which("useradd") is None,
+        reason="creates an instructor's and two students' accounts: needs root and useradd",
+    ),
+    needs_chromium,
+]
+
+COURSE_ID = "logits-to-loss"
+FIRST, SECOND = LESSONS[0], LESSONS[1]
+WRITTEN = "logit-is-not-a-probability"  # lesson 1's written answer, graded by hand
+ANSWER = "A logit is any real number; a probability lies between 0 and 1."
+COMMENT = "Right: the sigmoid maps one to the other."
+HAND_POINTS = 2.0
+LOADING = 120_000  # ms a page may take to settle on two shared cores
+TIMEOUT = 900  # s for one command: `course grade` of a lesson on a loaded machine
+PYTHON = []  # the Python every user runs (shared_python), once the users exist
+
+
+def assignment(lesson):
+    return release.ASSIGNMENT.format(lesson.number)
+
+
+def reference(lesson):
+    """The reference module of `lesson` as a student who solved it would write it."""
+    return release.without_markers(
+        (ROOT / "solutions" / "helpers" / f"{lesson.module}.py").read_text()
+    )
+
+
+# A wrong hardmax: the trusted re-check fails it, with a message that teaches.
+WRONG_HARDMAX = "\n\ndef hardmax(z, axis=-1):\n    return np.zeros_like(np.asarray(z, float))\n"
+
+# -- the people --------------------------------------------------------------------------
+
+
+def create_user(name):
+    subprocess.run(["useradd", "--create-home", "--shell", "/bin/sh", name], check=True)
+    entry = pwd.getpwnam(name)
+    Path(entry.pw_dir).chmod(0o700)  # a home of one's own, as on a shared machine
+    return entry
+
+
+def remove_user(entry):
+    leftovers = [p for p in psutil.process_iter(["uids"]) if p.info["uids"].real == entry.pw_uid]
+    for process in leftovers:  # this test's own processes, started as this user
+        process.kill()
+    psutil.wait_procs(leftovers, timeout=30)
+    subprocess.run(["userdel", "--remove", entry.pw_name], check=False, capture_output=True)
+
+
+def reachable(path):
+    """Whether every user can reach `path`: each folder above it lets others through."""
+    return all(folder.stat().st_mode & 0o001 for folder in Path(path).resolve().parents)
+
+
+def shared_python(base):
+    """A Python with this environment's packages that every user can run.
+
+    This one, if it can be reached; otherwise (a Python in root's home, say) a virtual
+    environment of the system's Python of the same version in `base`, holding hard links
+    to this environment's packages, so that the sandbox, which shows a kernel its
+    environment's own folder, finds them there.
+    """
+    if reachable(sys.executable) and reachable(sysconfig.get_paths()["purelib"]):
+        return Path(sys.executable)
+    system = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
+    if not system.exists():
+        pytest.skip(f"{sys.executable} is private and there is no {system} to share")
+    venv = base / "venv"
+    subprocess.run([system, "-m", "venv", "--without-pip", venv], check=True)
+    packages = venv / "lib" / system.name / "site-packages"
+    source = sysconfig.get_paths()["purelib"]
+    subprocess.run(["cp", "-al", f"{source}/.", packages], check=True)
+    python = venv / "bin" / "python"
+    for script in Path(sys.prefix, "bin").iterdir():  # `alembic`, which nbgrader runs
+        lines = script.read_bytes().split(b"\n", 1) if script.is_file() else [b""]
+        if lines[0].startswith(b"#!") and b"python" in lines[0] and len(lines) == 2:
+            (venv / "bin" / script.name).write_bytes(b"#!" + bytes(python) + b"\n" + lines[1])
+            (venv / "bin" / script.name).chmod(0o755)
+    return python
+
+
+def environment(entry):
+    bin_dir = str(Path(PYTHON[0]).parent)
+    return {
+        "HOME": entry.pw_dir,
+        "USER": entry.pw_name,
+        "LOGNAME": entry.pw_name,
+        "PATH": f"{bin_dir}:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+    }
+
+
+def as_user(entry, *command, cwd=None, check=True, stdin=None):
+    """Run `command` as the user `entry`, in their home unless `cwd`; its CompletedProcess."""
+    run = subprocess.run(
+        command,
+        user=entry.pw_uid,
+        group=entry.pw_gid,
+        extra_groups=[],
+        env=environment(entry),
+        cwd=cwd or entry.pw_dir,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    if check and run.returncode:
+        pytest.fail(f"{' '.join(map(str, command))} as {entry.pw_name}:\n{run.stdout}{run.stderr}")
+    return run
+
+
+def course_cli(entry, *args, **kwargs):
+    return as_user(entry, PYTHON[0], "-m", "autograder.cli", *args, **kwargs)
+
+
+def nbgrader(entry, *args, **kwargs):
+    return as_user(entry, PYTHON[0], "-m", "nbgrader", *args, **kwargs)
+
+
+def write_as(entry, path, text):
+    script = "import pathlib, sys; pathlib.Path(sys.argv[1]).write_text(sys.stdin.read())"
+    as_user(entry, PYTHON[0], "-c", script, str(path), stdin=text)
+
+
+READER = """\
+import json, os, sys
+readable = []
+for root in json.loads(sys.argv[1]):
+    for folder, _, names in os.walk(root):
+        for path in [folder] + [os.path.join(folder, name) for name in names]:
+            try:
+                os.listdir(path) if os.path.isdir(path) else open(path, "rb").read(1)
+                readable.append(path)
+            except OSError:
+                pass
+print(json.dumps(readable))
+"""
+
+
+def readable(entry, *paths):
+    """Which of `paths`, and of everything under them, the user `entry` can read."""
+    run = as_user(entry, PYTHON[0], "-c", READER, json.dumps(list(map(str, paths))))
+    return {Path(path) for path in json.loads(run.stdout)}
+
+
+# -- the term, up to the first grading ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def people():
+    if not reachable(ROOT):
+        pytest.skip(f"the other users cannot reach {ROOT}")
+    base = Path(tempfile.mkdtemp(prefix="ltl-term-"))
+    base.chmod(0o755)
+    PYTHON[:] = [shared_python(base)]
+    # The course's environment is installed by its owner, kernel spec included; the
+    # instructor uses it and cannot write it.
+    install = "from autograder import kernel; kernel.install()"
+    subprocess.run([PYTHON[0], "-c", install], check=True)
+    suffix = f"{os.getpid() % 100000}"
+    entries = {role: create_user(f"ltl{suffix}{role}") for role in ("i", "a", "b")}
+    exchange = base / "exchange"
+    subprocess.run(["install", "-d", "-m", "1777", str(exchange)], check=True)  # as the README says
+    yield SimpleNamespace(
+        instructor=entries["i"], ada=entries["a"], bob=entries["b"], exchange=exchange
+    )
+    for entry in entries.values():
+        remove_user(entry)
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def student_work(people, student, lesson):
+    """Fetch `lesson`, write its helpers and (Ada) the written answer, submit."""
+    options = ["--course", COURSE_ID, f"--Exchange.root={people.exchange}"]
+    nbgrader(student, "fetch_assignment", assignment(lesson), *options)
+    folder = Path(student.pw_dir) / assignment(lesson)
+    module = folder / "helpers" / f"{lesson.module}.py"
+    if student is people.ada:
+        write_as(student, module, reference(lesson))
+        notebook = nbformat.read(folder / f"{lesson.slug}.ipynb", as_version=4)
+        for cell in notebook.cells:
+            if cell.metadata.get("nbgrader", {}).get("grade_id") == WRITTEN:
+                cell.source = ANSWER
+        write_as(student, folder / f"{lesson.slug}.ipynb", nbformat.writes(notebook))
+    elif lesson is FIRST:  # Bob: lesson 1 with a wrong hardmax, lesson 2 left as stubs
+        write_as(student, module, reference(lesson) + WRONG_HARDMAX)
+    nbgrader(student, "submit", assignment(lesson), *options)
+
+
+@pytest.fixture(scope="module")
+def term(people):
+    """Release, fetch, work, submit, collect and grade: the course, as the instructor left it."""
+    instructor = people.instructor
+    course = Path(instructor.pw_dir) / "course"
+    course_cli(instructor, "release", "--course-dir", course, "--exchange", people.exchange)
+    for lesson in (FIRST, SECOND):
+        nbgrader(instructor, "release_assignment", assignment(lesson), cwd=course)
+    for student in (people.ada, people.bob):
+        for lesson in (FIRST, SECOND):
+            student_work(people, student, lesson)
+    for lesson in (FIRST, SECOND):
+        nbgrader(instructor, "collect", assignment(lesson), cwd=course)
+    course_cli(instructor, "grade", "--course-dir", course, "--lessons", "1,2", "--workers", "2")
+    return SimpleNamespace(**vars(people), course=course)
+
+
+def model_answer():
+    """The first line of lesson 1's model answer to the written question."""
+    notebook = nbformat.read(ROOT / "solutions" / f"{FIRST.slug}.ipynb", as_version=4)
+    cell = next(
+        c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == WRITTEN
+    )
+    return cell.source.splitlines()[0]
+
+
+def grade_of(course, student, lesson, grade_id):
+    with Gradebook(gradebook.sqlite_url(course / "gradebook.db")) as gb:
+        grade = gb.find_grade(grade_id, lesson.slug, assignment(lesson), student.pw_name)
+        return grade.auto_score, grade.manual_score
+
+
+def submission_id(course, student, lesson):
+    with Gradebook(gradebook.sqlite_url(course / "gradebook.db")) as gb:
+        return gb.find_submission_notebook(lesson.slug, assignment(lesson), student.pw_name).id
+
+
+# -- the formgrader ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def formgrader(term):
+    """`course lab --course-dir COURSE` as the instructor, on localhost: (base URL, token)."""
+    port, token = free_port(), secrets.token_hex(16)
+    command = [PYTHON[0], "-m", "autograder.cli", "lab", "--course-dir", str(term.course)]
+    command += [
+        "--no-browser",
+        f"--port={port}",
+        "--ip=127.0.0.1",
+        f"--IdentityProvider.token={token}",
+    ]
+    server = subprocess.Popen(
+        command,
+        user=term.instructor.pw_uid,
+        group=term.instructor.pw_gid,
+        extra_groups=[],
+        env=environment(term.instructor),
+        cwd=term.course,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5).close()
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"Jupyter did not start:\n{server.stdout.read().decode()}")
+            time.sleep(0.5)
+    yield base, token
+    server.terminate()
+    server.wait(timeout=30)
+    server.stdout.close()
+
+
+def press(formgrader, path):
+    """POST to the formgrader's API, as its button does: nbgrader's result dict."""
+    base, token = formgrader
+    request = urllib.request.Request(
+        f"{base}/formgrader/api/{path}",
+        data=b"",
+        method="POST",
+        headers={"Authorization": f"token {token}"},
+    )
+    with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+        return json.loads(response.read())
+
+
+def grade_by_hand_in_chromium(term, formgrader):
+    """Open Ada's lesson 1 in the formgrader, give the written answer its points and a
+    comment, as a person would."""
+    base, token = formgrader
+    url = f"{base}/formgrader/submissions/{submission_id(term.course, term.ada, FIRST)}/"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.route(
+                "**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort()
+            )
+            page.goto(f"{base}/formgrader?token={token}", timeout=LOADING)
+            page.goto(url, timeout=LOADING)
+            page.wait_for_load_state("networkidle", timeout=LOADING)
+            score = page.locator(f"input.score#{WRITTEN}")
+            score.fill(str(HAND_POINTS))
+            score.press("Tab")  # the formgrader saves a grade when its field loses focus
+            comment = page.locator(f"textarea.comment#{WRITTEN}")
+            comment.fill(COMMENT)
+            comment.press("Tab")
+            page.wait_for_load_state("networkidle", timeout=LOADING)
+        finally:
+            browser.close()
+
+
+def snapshot(folder):
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def press_every_button(term, formgrader):
+    """Each formgrader button on lesson 1, in an order a person might press them; what each
+    did, for the tests to judge."""
+    graded = term.course / "autograded" / term.ada.pw_name / assignment(FIRST)
+    before = snapshot(graded), grade_of(term.course, term.ada, FIRST, "logit")
+    pressed = {
+        "autograde": press(
+            formgrader, f"submission/{assignment(FIRST)}/{term.ada.pw_name}/autograde"
+        )
+    }
+    pressed["autograde_left"] = (snapshot(graded), grade_of(term.course, term.ada, FIRST, "logit"))
+    pressed["autograde_before"] = before
+    pressed["generate"] = press(formgrader, f"assignment/{assignment(FIRST)}/assign")
+    pressed["unrelease"] = press(formgrader, f"assignment/{assignment(FIRST)}/unrelease")
+    pressed["release"] = press(formgrader, f"assignment/{assignment(FIRST)}/release")
+    pressed["collect"] = press(formgrader, f"assignment/{assignment(FIRST)}/collect")
+    pressed["generate_feedback"] = press(
+        formgrader, f"assignment/{assignment(FIRST)}/generate_feedback"
+    )
+    pressed["release_feedback"] = press(
+        formgrader, f"assignment/{assignment(FIRST)}/release_feedback"
+    )
+    return pressed
+
+
+@pytest.fixture(scope="module")
+def finished(term, formgrader):
+    """The rest of the term: hand grading, the buttons, a re-grade, feedback to the
+    students through the exchange, and the Canvas export."""
+    grade_by_hand_in_chromium(term, formgrader)
+    hand = grade_of(term.course, term.ada, FIRST, WRITTEN)
+    pressed = press_every_button(term, formgrader)
+    instructor = term.instructor
+    course_cli(
+        instructor, "grade", "--course-dir", term.course, "--lessons", "1,2", "--workers", "2"
+    )
+    for lesson in (FIRST, SECOND):
+        nbgrader(instructor, "release_feedback", assignment(lesson), cwd=term.course)
+    options = ["--course", COURSE_ID, f"--Exchange.root={term.exchange}"]
+    for student in (term.ada, term.bob):
+        nbgrader(student, "fetch_feedback", assignment(FIRST), *options)
+    course_cli(instructor, "export", term.course / "grades", "--format", "canvas")
+    return SimpleNamespace(**vars(term), hand=hand, pressed=pressed)
+
+
+def fetched_feedback(finished, student):
+    pages = sorted((Path(student.pw_dir) / assignment(FIRST) / "feedback").glob("*/*.html"))
+    assert len(pages) == 1, pages
+    return pages[0].read_text()
+
+
+def checks(finished):
+    with (finished.course / "grades" / "checks.csv").open() as f:
+        return list(csv.DictReader(f))
+
+
+# -- what must hold --------------------------------------------------------------------------
+
+
+def test_the_course_is_private_and_the_exchange_open(term):
+    assert term.course.stat().st_mode & 0o777 == 0o700
+    assert term.exchange.stat().st_mode & 0o7777 == 0o1777
+
+
+def test_no_student_can_read_the_course_or_another_students_submission(term):
+    inbound = term.exchange / COURSE_ID / "inbound"
+    bobs = [p for p in inbound.iterdir() if p.name.startswith(term.bob.pw_name + "+")]
+    assert bobs, "Bob's submissions are in the exchange"
+    secrets_ = [term.course / "source", term.course / "gradebook.db", term.course / "grades", *bobs]
+    secrets_ += [term.course / "submitted" / term.bob.pw_name]
+    assert readable(term.ada, *secrets_) == set()
+    assert inbound not in readable(term.ada, inbound), "a student can list who submitted"
+
+
+def test_nothing_a_student_can_reach_holds_a_solution_or_a_hidden_test(term):
+    reach = readable(term.ada, term.exchange)
+    outbound = term.exchange / COURSE_ID / "outbound"
+    for lesson in (FIRST, SECOND):
+        released = outbound / assignment(lesson)
+        assert released / f"{lesson.slug}.ipynb" in reach
+        assert release.leaks(released, lesson) == []
+    others = [p for p in reach if p.is_file() and p.stat().st_uid != term.ada.pw_uid]
+    assert others, "the student reaches the release"
+    for path in others:
+        text = path.read_text(errors="replace")
+        for secret in (*release.SOLUTION_MARKERS, model_answer()):
+            assert secret not in text, path
+
+
+def test_the_first_grading_gives_the_trusted_scores(term):
+    assert grade_of(term.course, term.ada, FIRST, "hardmax") == (2.0, None)
+    assert grade_of(term.course, term.bob, FIRST, "hardmax") == (0.0, None)
+    assert grade_of(term.course, term.bob, SECOND, "softmax") == (0.0, None)
+
+
+def test_a_hand_grade_typed_in_the_formgrader_reaches_the_gradebook(finished):
+    assert finished.hand == (None, HAND_POINTS)
+
+
+def test_the_formgraders_autograde_refuses_and_changes_nothing(finished):
+    pressed = finished.pressed
+    assert not pressed["autograde"]["success"]
+    assert "course grade --course-dir" in pressed["autograde"]["log"]
+    assert pressed["autograde_left"] == pressed["autograde_before"]
+
+
+def test_the_formgraders_generate_and_release_publish_no_solution(finished):
+    for button in ("generate", "unrelease", "release", "collect"):
+        assert finished.pressed[button]["success"], finished.pressed[button]
+    released = finished.exchange / COURSE_ID / "outbound" / assignment(FIRST)
+    assert release.leaks(released, FIRST) == []
+    assert release.leaks(finished.course / "release" / assignment(FIRST), FIRST) == []
+
+
+def test_the_formgraders_feedback_buttons_give_the_safe_page(finished):
+    assert finished.pressed["generate_feedback"]["success"]
+    assert finished.pressed["release_feedback"]["success"]
+    page = finished.course / "feedback" / finished.bob.pw_name / assignment(FIRST)
+    text = (page / f"{FIRST.slug}.html").read_text()
+    assert "HIDDEN TESTS" not in text and "Traceback" not in text
+    assert "default-src 'none'" in text  # the course's own feedback exporter
+
+
+def test_the_regrade_keeps_the_hand_grade(finished):
+    assert grade_of(finished.course, finished.ada, FIRST, WRITTEN) == (None, HAND_POINTS)
+
+
+def test_the_feedback_students_fetch_shows_the_hand_grade_and_teaching_messages(finished):
+    ada = fetched_feedback(finished, finished.ada)
+    assert COMMENT in ada
+    assert ANSWER in ada
+    assert "8.0 / 8.0" in ada or "8 / 8" in ada, "Ada's total with the hand grade"
+    bob = fetched_feedback(finished, finished.bob)
+    wrong = next(
+        row
+        for row in checks(finished)
+        if row["student_id"] == finished.bob.pw_name and row["function"] == "hardmax"
+    )
+    assert wrong["status"] == "failed"
+    assert wrong["message"].split(":")[0] in bob
+    for page in (ada, bob):
+        assert "HIDDEN TESTS" not in page and "Traceback" not in page
+
+
+def test_the_canvas_export_has_one_row_per_student_with_the_right_totals(finished):
+    with (finished.course / "grades" / "export-canvas.csv").open() as f:
+        rows = [row for row in csv.DictReader(f) if row["Student"] != "Points Possible"]
+    totals = {row["SIS Login ID"]: float(row["Final Points"]) for row in rows}
+    first = sum(gradebook.points(FIRST).values())  # every autograded point and the hand grade
+    second = sum(
+        points
+        for name, points in gradebook.points(SECOND).items()
+        if name != "answer-sigmoid-or-softmax"
+    )
+    wrong = gradebook.points(FIRST)["hardmax"] + gradebook.points(FIRST)[WRITTEN]
+    assert totals == {finished.ada.pw_name: first + second, finished.bob.pw_name: first - wrong}
