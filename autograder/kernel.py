@@ -79,7 +79,8 @@ def install():
 
     installed = Path(sys.prefix) / "share" / "jupyter" / "kernels" / NAME
     with suppress(OSError, ValueError):
-        if json.loads((installed / "kernel.json").read_text()) == spec():
+        readable = installed.stat().st_mode & 0o005 == 0o005  # by every user of the environment
+        if readable and json.loads((installed / "kernel.json").read_text()) == spec():
             return str(installed)
     with tempfile.TemporaryDirectory() as tmp:
         Path(tmp).chmod(0o755)  # the spec's folder keeps this mode: every user reads it

@@ -13,6 +13,7 @@ The users are created with `useradd` and removed afterwards: the test needs root
 """
 
 import csv
+import html
 import json
 import os
 import pwd
@@ -20,7 +21,6 @@ import secrets
 import shutil
 import subprocess
 import sys
-import sysconfig
 import tempfile
 import time
 import urllib.request
@@ -35,7 +35,7 @@ from nbgrader.api import Gradebook
 from playwright.sync_api import sync_playwright
 from test_lab import free_port
 
-from autograder import gradebook, release
+from autograder import gradebook, kernel, release
 from autograder.lessons import LESSONS, ROOT
 
 pytestmark = [
@@ -58,7 +58,9 @@ COMMENT = "Right: the sigmoid maps one to the other."
 HAND_POINTS = 2.0
 LOADING = 120_000  # ms a page may take to settle on two shared cores
 TIMEOUT = 900  # s for one command: `course grade` of a lesson on a loaded machine
-PYTHON = []  # the Python every user runs (shared_python), once the users exist
+# Where the users' commands reach this Python (:func:`user_command`): an empty scratch
+# folder, the closed folder and its child holding Python; empty if Python is open to all.
+REACH = []
 
 
 def assignment(lesson):
@@ -98,35 +100,45 @@ def reachable(path):
     return all(folder.stat().st_mode & 0o001 for folder in Path(path).resolve().parents)
 
 
-def shared_python(base):
-    """A Python with this environment's packages that every user can run.
+def closed_folder():
+    """(the folder others cannot pass, its child holding this Python) when this Python
+    lives where other users cannot reach it (pyenv's, in root's home); None if it can be
+    reached."""
+    python = Path(sys.base_prefix).resolve()
+    closed = [folder for folder in python.parents if not folder.stat().st_mode & 0o001]
+    if not closed:
+        return None
+    if len(closed) > 1:
+        pytest.skip(f"{python} is behind more than one folder other users cannot pass")
+    return closed[0], closed[0] / python.relative_to(closed[0]).parts[0]
 
-    This one, if it can be reached; otherwise (a Python in root's home, say) a virtual
-    environment of the system's Python of the same version in `base`, holding hard links
-    to this environment's packages, so that the sandbox, which shows a kernel its
-    environment's own folder, finds them there.
-    """
-    if reachable(sys.executable) and reachable(sysconfig.get_paths()["purelib"]):
-        return Path(sys.executable)
-    system = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
-    if not system.exists():
-        pytest.skip(f"{sys.executable} is private and there is no {system} to share")
-    venv = base / "venv"
-    subprocess.run([system, "-m", "venv", "--without-pip", venv], check=True)
-    packages = venv / "lib" / system.name / "site-packages"
-    source = sysconfig.get_paths()["purelib"]
-    subprocess.run(["cp", "-al", f"{source}/.", packages], check=True)
-    python = venv / "bin" / "python"
-    for script in Path(sys.prefix, "bin").iterdir():  # `alembic`, which nbgrader runs
-        lines = script.read_bytes().split(b"\n", 1) if script.is_file() else [b""]
-        if lines[0].startswith(b"#!") and b"python" in lines[0] and len(lines) == 2:
-            (venv / "bin" / script.name).write_bytes(b"#!" + bytes(python) + b"\n" + lines[1])
-            (venv / "bin" / script.name).chmod(0o755)
-    return python
+
+# Run as root in a mount namespace of the command's own: the closed folder is covered
+# by an open, empty one holding only the Python installation, then the user is switched.
+# Nothing outside that command sees the change.
+COVER = """\
+set -e
+mount --rbind "$3" "$1"
+mount -t tmpfs -o mode=0755 course-test "$2"
+mkdir -p "$3"
+mount --move "$1" "$3"
+shift 3
+exec "$@"
+"""
+
+
+def user_command(entry, command):
+    """`command`, run as the user `entry` (where this Python can be reached: :data:`COVER`)."""
+    switch = ["setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}", "--clear-groups"]
+    switch += map(str, command)
+    if not REACH:
+        return switch
+    namespace = ["unshare", "--mount", "--propagation", "private", "sh", "-c", COVER, "sh"]
+    return [*namespace, *map(str, REACH), *switch]
 
 
 def environment(entry):
-    bin_dir = str(Path(PYTHON[0]).parent)
+    bin_dir = str(Path(sys.executable).parent)
     return {
         "HOME": entry.pw_dir,
         "USER": entry.pw_name,
@@ -139,10 +151,7 @@ def environment(entry):
 def as_user(entry, *command, cwd=None, check=True, stdin=None):
     """Run `command` as the user `entry`, in their home unless `cwd`; its CompletedProcess."""
     run = subprocess.run(
-        command,
-        user=entry.pw_uid,
-        group=entry.pw_gid,
-        extra_groups=[],
+        user_command(entry, command),
         env=environment(entry),
         cwd=cwd or entry.pw_dir,
         input=stdin,
@@ -156,16 +165,16 @@ def as_user(entry, *command, cwd=None, check=True, stdin=None):
 
 
 def course_cli(entry, *args, **kwargs):
-    return as_user(entry, PYTHON[0], "-m", "autograder.cli", *args, **kwargs)
+    return as_user(entry, sys.executable, "-m", "autograder.cli", *args, **kwargs)
 
 
 def nbgrader(entry, *args, **kwargs):
-    return as_user(entry, PYTHON[0], "-m", "nbgrader", *args, **kwargs)
+    return as_user(entry, sys.executable, "-m", "nbgrader", *args, **kwargs)
 
 
 def write_as(entry, path, text):
     script = "import pathlib, sys; pathlib.Path(sys.argv[1]).write_text(sys.stdin.read())"
-    as_user(entry, PYTHON[0], "-c", script, str(path), stdin=text)
+    as_user(entry, sys.executable, "-c", script, str(path), stdin=text)
 
 
 READER = """\
@@ -185,7 +194,7 @@ print(json.dumps(readable))
 
 def readable(entry, *paths):
     """Which of `paths`, and of everything under them, the user `entry` can read."""
-    run = as_user(entry, PYTHON[0], "-c", READER, json.dumps(list(map(str, paths))))
+    run = as_user(entry, sys.executable, "-c", READER, json.dumps(list(map(str, paths))))
     return {Path(path) for path in json.loads(run.stdout)}
 
 
@@ -196,13 +205,17 @@ def readable(entry, *paths):
 def people():
     if not reachable(ROOT):
         pytest.skip(f"the other users cannot reach {ROOT}")
+    if not reachable(sys.prefix):
+        pytest.skip(f"the other users cannot reach {sys.prefix}")
     base = Path(tempfile.mkdtemp(prefix="ltl-term-"))
     base.chmod(0o755)
-    PYTHON[:] = [shared_python(base)]
+    closed = closed_folder()
+    if closed is not None:
+        (base / "python").mkdir()
+        REACH[:] = [base / "python", *closed]
     # The course's environment is installed by its owner, kernel spec included; the
     # instructor uses it and cannot write it.
-    install = "from autograder import kernel; kernel.install()"
-    subprocess.run([PYTHON[0], "-c", install], check=True)
+    kernel.install()
     suffix = f"{os.getpid() % 100000}"
     entries = {role: create_user(f"ltl{suffix}{role}") for role in ("i", "a", "b")}
     exchange = base / "exchange"
@@ -277,7 +290,7 @@ def submission_id(course, student, lesson):
 def formgrader(term):
     """`course lab --course-dir COURSE` as the instructor, on localhost: (base URL, token)."""
     port, token = free_port(), secrets.token_hex(16)
-    command = [PYTHON[0], "-m", "autograder.cli", "lab", "--course-dir", str(term.course)]
+    command = [sys.executable, "-m", "autograder.cli", "lab", "--course-dir", str(term.course)]
     command += [
         "--no-browser",
         f"--port={port}",
@@ -285,10 +298,7 @@ def formgrader(term):
         f"--IdentityProvider.token={token}",
     ]
     server = subprocess.Popen(
-        command,
-        user=term.instructor.pw_uid,
-        group=term.instructor.pw_gid,
-        extra_groups=[],
+        user_command(term.instructor, command),
         env=environment(term.instructor),
         cwd=term.course,
         stdout=subprocess.PIPE,
@@ -418,14 +428,17 @@ def test_the_course_is_private_and_the_exchange_open(term):
     assert term.exchange.stat().st_mode & 0o7777 == 0o1777
 
 
-def test_no_student_can_read_the_course_or_another_students_submission(term):
+def test_no_student_can_read_the_course_or_find_another_students_submission(term):
+    secret = [term.course / "source", term.course / "gradebook.db", term.course / "grades"]
+    secret += [term.course / "submitted" / term.bob.pw_name]
+    assert readable(term.ada, *secret) == set()
+    # nbgrader's inbound: students drop submissions in and cannot list it; each
+    # submission's folder, readable for the instructor's collect, has a random part in
+    # its name, so that no other student can find it.
     inbound = term.exchange / COURSE_ID / "inbound"
-    bobs = [p for p in inbound.iterdir() if p.name.startswith(term.bob.pw_name + "+")]
-    assert bobs, "Bob's submissions are in the exchange"
-    secrets_ = [term.course / "source", term.course / "gradebook.db", term.course / "grades", *bobs]
-    secrets_ += [term.course / "submitted" / term.bob.pw_name]
-    assert readable(term.ada, *secrets_) == set()
-    assert inbound not in readable(term.ada, inbound), "a student can list who submitted"
+    assert readable(term.ada, inbound) == set()
+    bobs = [p.name for p in inbound.iterdir() if p.name.startswith(term.bob.pw_name + "+")]
+    assert len(bobs) == 2 and all(len(name.rsplit("+", 1)[1]) >= 12 for name in bobs)
 
 
 def test_nothing_a_student_can_reach_holds_a_solution_or_a_hidden_test(term):
@@ -444,6 +457,11 @@ def test_nothing_a_student_can_reach_holds_a_solution_or_a_hidden_test(term):
 
 
 def test_the_first_grading_gives_the_trusted_scores(term):
+    with (term.course / "grades" / "submissions.csv").open() as f:
+        runs = {(row["student_id"], row["lesson"]): row for row in csv.DictReader(f)}
+    assert len(runs) == 4
+    for row in runs.values():
+        assert (row["notebook_run"], row["feedback"], row["problems"]) == ("ran", "yes", ""), row
     assert grade_of(term.course, term.ada, FIRST, "hardmax") == (2.0, None)
     assert grade_of(term.course, term.bob, FIRST, "hardmax") == (0.0, None)
     assert grade_of(term.course, term.bob, SECOND, "softmax") == (0.0, None)
@@ -485,7 +503,7 @@ def test_the_feedback_students_fetch_shows_the_hand_grade_and_teaching_messages(
     ada = fetched_feedback(finished, finished.ada)
     assert COMMENT in ada
     assert ANSWER in ada
-    assert "8.0 / 8.0" in ada or "8 / 8" in ada, "Ada's total with the hand grade"
+    assert "(Score: 8.0 / 8.0)" in ada, "Ada's lesson 1 with the hand grade"
     bob = fetched_feedback(finished, finished.bob)
     wrong = next(
         row
@@ -493,7 +511,7 @@ def test_the_feedback_students_fetch_shows_the_hand_grade_and_teaching_messages(
         if row["student_id"] == finished.bob.pw_name and row["function"] == "hardmax"
     )
     assert wrong["status"] == "failed"
-    assert wrong["message"].split(":")[0] in bob
+    assert wrong["message"] in html.unescape(bob)  # the judge's teaching message
     for page in (ada, bob):
         assert "HIDDEN TESTS" not in page and "Traceback" not in page
 
