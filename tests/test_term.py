@@ -352,7 +352,7 @@ def grade_by_hand_in_chromium(term, formgrader):
             score = page.locator(f"input.score#{WRITTEN}")
             score.fill(str(HAND_POINTS))
             score.press("Tab")  # the formgrader saves a grade when its field loses focus
-            comment = page.locator(f"textarea.comment#{WRITTEN}")
+            comment = page.locator(f"textarea.comment#{WRITTEN}-comment")
             comment.fill(COMMENT)
             comment.press("Tab")
             page.wait_for_load_state("networkidle", timeout=LOADING)
@@ -366,26 +366,21 @@ def snapshot(folder):
 
 def press_every_button(term, formgrader):
     """Each formgrader button on lesson 1, in an order a person might press them; what each
-    did, for the tests to judge."""
-    graded = term.course / "autograded" / term.ada.pw_name / assignment(FIRST)
-    before = snapshot(graded), grade_of(term.course, term.ada, FIRST, "logit")
-    pressed = {
-        "autograde": press(
-            formgrader, f"submission/{assignment(FIRST)}/{term.ada.pw_name}/autograde"
-        )
-    }
-    pressed["autograde_left"] = (snapshot(graded), grade_of(term.course, term.ada, FIRST, "logit"))
-    pressed["autograde_before"] = before
-    pressed["generate"] = press(formgrader, f"assignment/{assignment(FIRST)}/assign")
-    pressed["unrelease"] = press(formgrader, f"assignment/{assignment(FIRST)}/unrelease")
-    pressed["release"] = press(formgrader, f"assignment/{assignment(FIRST)}/release")
-    pressed["collect"] = press(formgrader, f"assignment/{assignment(FIRST)}/collect")
-    pressed["generate_feedback"] = press(
-        formgrader, f"assignment/{assignment(FIRST)}/generate_feedback"
-    )
-    pressed["release_feedback"] = press(
-        formgrader, f"assignment/{assignment(FIRST)}/release_feedback"
-    )
+    did, for the tests to judge. ("assign" is the Generate button.)"""
+    lesson, ada = assignment(FIRST), term.ada.pw_name
+    graded = term.course / "autograded" / ada / lesson
+
+    def state():
+        return snapshot(graded), grade_of(term.course, term.ada, FIRST, "logit")
+
+    pressed = {"autograde_before": state()}
+    pressed["autograde"] = press(formgrader, f"submission/{lesson}/{ada}/autograde")
+    pressed["autograde_left"] = state()
+    for button in ("assign", "unrelease", "release", "collect", "generate_feedback"):
+        pressed[button] = press(formgrader, f"assignment/{lesson}/{button}")
+    page = term.course / "feedback" / term.bob.pw_name / lesson / f"{FIRST.slug}.html"
+    pressed["feedback_page"] = page.read_text()
+    pressed["release_feedback"] = press(formgrader, f"assignment/{lesson}/release_feedback")
     return pressed
 
 
@@ -400,6 +395,8 @@ def finished(term, formgrader):
     course_cli(
         instructor, "grade", "--course-dir", term.course, "--lessons", "1,2", "--workers", "2"
     )
+    # nbgrader's own command, as the formgrader's button: the course's safe feedback path
+    nbgrader(instructor, "generate_feedback", assignment(SECOND), cwd=term.course)
     for lesson in (FIRST, SECOND):
         nbgrader(instructor, "release_feedback", assignment(lesson), cwd=term.course)
     options = ["--course", COURSE_ID, f"--Exchange.root={term.exchange}"]
@@ -479,7 +476,7 @@ def test_the_formgraders_autograde_refuses_and_changes_nothing(finished):
 
 
 def test_the_formgraders_generate_and_release_publish_no_solution(finished):
-    for button in ("generate", "unrelease", "release", "collect"):
+    for button in ("assign", "unrelease", "release", "collect"):
         assert finished.pressed[button]["success"], finished.pressed[button]
     released = finished.exchange / COURSE_ID / "outbound" / assignment(FIRST)
     assert release.leaks(released, FIRST) == []
@@ -489,10 +486,11 @@ def test_the_formgraders_generate_and_release_publish_no_solution(finished):
 def test_the_formgraders_feedback_buttons_give_the_safe_page(finished):
     assert finished.pressed["generate_feedback"]["success"]
     assert finished.pressed["release_feedback"]["success"]
-    page = finished.course / "feedback" / finished.bob.pw_name / assignment(FIRST)
-    text = (page / f"{FIRST.slug}.html").read_text()
-    assert "HIDDEN TESTS" not in text and "Traceback" not in text
-    assert "default-src 'none'" in text  # the course's own feedback exporter
+    folder = finished.course / "feedback" / finished.bob.pw_name / assignment(SECOND)
+    by_command = (folder / f"{SECOND.slug}.html").read_text()
+    for text in (finished.pressed["feedback_page"], by_command):
+        assert "HIDDEN TESTS" not in text and "Traceback" not in text
+        assert "default-src 'none'" in text  # the course's own feedback exporter
 
 
 def test_the_regrade_keeps_the_hand_grade(finished):
