@@ -44,8 +44,9 @@ pytestmark = [
     pytest.mark.sandbox,
     pytest.mark.browser,
     pytest.mark.skipif(
-        os.geteuid() != 0 or shutil.which("useradd") is None,
-        reason="creates an instructor's and two students' accounts: needs root and useradd",
+        os.geteuid() != 0 or not all(map(shutil.which, ("useradd", "setpriv", "unshare"))),
+        reason="creates an instructor's and two students' accounts and runs commands as "
+        "them: needs root, useradd, and util-linux's setpriv and unshare",
     ),
     needs_chromium,
 ]
