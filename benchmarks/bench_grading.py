@@ -54,7 +54,7 @@ def make_class(folder, size):
 def plain_course(folder, size):
     """A `course release` course with the class staged in submitted/, as course grade would."""
     course = folder / "course"
-    release.release(course, say=lambda *args: None)
+    release.release(course, exchange=folder / "exchange", say=lambda *args: None)
     make_class(folder / "class", size)
     works, problems = discover(folder / "class", folder / "unpacked")
     assert not problems, problems
@@ -70,8 +70,10 @@ def run(command, cwd):
     return time.perf_counter() - start
 
 
-# What plain nbgrader uses, in place of the sandboxed kernel the course's config names.
-STOCK_KERNEL = [
+# What plain nbgrader uses, in place of the sandboxed kernel the course's config names,
+# and its own exporter, where the course's refuses a bare autograde (autograder/term.py).
+STOCK_NBGRADER = [
+    "--Autograde.exporter_class=nbconvert.exporters.NotebookExporter",
     "--Execute.kernel_name=python3",
     "--KernelManager.transport=tcp",
     "--KernelManager.ip=127.0.0.1",
@@ -85,7 +87,7 @@ def plain_nbgrader(course):
                 str(BIN / "nbgrader"),
                 "autograde",
                 lesson.assignment,
-                *STOCK_KERNEL,
+                *STOCK_NBGRADER,
             ],
             course,
         )

@@ -1,5 +1,7 @@
 """`course release`: a complete nbgrader course, whose release holds no solution."""
 
+import shutil
+import stat
 import subprocess
 import sys
 
@@ -15,9 +17,14 @@ pytestmark = [pytest.mark.slow, pytest.mark.nbgrader]
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory):
+def exchange(tmp_path_factory):
+    return tmp_path_factory.mktemp("exchange")
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory, exchange):
     course_dir = tmp_path_factory.mktemp("course")
-    assert release.release(course_dir, say=lambda message: None) == 0
+    assert release.release(course_dir, exchange=exchange, say=lambda message: None) == 0
     return course_dir
 
 
@@ -59,9 +66,10 @@ def test_earlier_lessons_are_filled_in_and_the_rest_are_stubs(course, lesson):
 
 
 def test_earlier_stubs_release_no_solution_of_any_lesson(tmp_path):
-    assert release.release(tmp_path, earlier="stubs", say=lambda message: None) == 0
+    course = tmp_path / "course"
+    assert release.release(course, "stubs", tmp_path / "exchange", say=lambda message: None) == 0
     last = LESSONS[-1]
-    released = tmp_path / "release" / assignment(last)
+    released = course / "release" / assignment(last)
     for lesson in LESSONS:
         module = f"{lesson.module}.py"
         stub = (ROOT / "helpers" / module).read_text()
@@ -110,3 +118,52 @@ def test_the_gradebook_knows_every_graded_cell(course):
 def test_the_course_must_live_outside_the_repository():
     with pytest.raises(CourseError, match="outside the repository"):
         release.release(ROOT / "course")
+
+
+def mode(path):
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_the_course_is_the_instructors_alone_and_the_exchange_everyones(course, exchange):
+    assert mode(course) == 0o700
+    # nbgrader's exchange root: anyone adds to it, no one removes another's course (sticky)
+    assert mode(exchange) == 0o1777
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    assert config.CourseDirectory.course_id == "logits-to-loss"
+    assert config.Exchange.root == str(exchange)
+
+
+def test_the_exchange_cannot_be_inside_the_course(tmp_path):
+    with pytest.raises(CourseError, match="must be outside"):
+        release.release(tmp_path, exchange=tmp_path / "exchange")
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
+def test_source_holds_the_students_helpers_so_nbgraders_generate_publishes_none(course, lesson):
+    source = course / "source" / assignment(lesson) / "helpers"
+    assert release.leaks(source, lesson) == []
+    for name in ("judge.py", "cases.json", f"{lesson.module}.py"):
+        assert (source / name).read_text() == (
+            course / "release" / source.relative_to(course / "source") / name
+        ).read_text()
+
+
+def test_a_bare_autograde_refuses_and_names_course_grade(course):
+    lesson = LESSONS[0]
+    submitted = course / "submitted" / "ada" / assignment(lesson)
+    shutil.copytree(course / "release" / assignment(lesson), submitted)
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "nbgrader", "autograde", assignment(lesson)],
+            cwd=course,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert run.returncode != 0
+        assert f"course grade --course-dir {course}" in run.stdout + run.stderr
+        assert not (course / "autograded").exists()
+        with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+            assert gradebook.students == []
+    finally:
+        shutil.rmtree(course / "submitted")

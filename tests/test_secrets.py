@@ -62,7 +62,7 @@ def fresh_seed():
 
 def public_text():
     """Everything a student of lesson 2 holds legitimately: the release, the lessons."""
-    texts = list(release.helpers_for(LESSON, "release").values())
+    texts = list(release.helpers_for(LESSON).values())
     texts += [path.read_text() for path in sorted((ROOT / "lessons").glob("*.ipynb"))]
     texts += [path.read_text() for path in sorted((ROOT / "helpers").glob("*.py"))]
     return "\n".join(texts)
@@ -367,7 +367,7 @@ def test_no_course_secret_reaches_the_re_check_child(tmp_path):
     seed = fresh_seed()  # the submission's own seed, which the parent alone holds
     wanted = needles(seed)
     helpers = tmp_path / "helpers"
-    release.write_files(helpers, release.helpers_for(LESSON, "release"))
+    release.write_files(helpers, release.helpers_for(LESSON))
     module = CHILD_MODULE.format(
         scanner=SCANNER,
         needles=hex_list(wanted.values()),
@@ -466,7 +466,8 @@ def bare_python(tmp_path_factory):
 @pytest.fixture(scope="module")
 def released(tmp_path_factory):
     course = tmp_path_factory.mktemp("course")
-    assert release.release(course, say=lambda message: None) == 0
+    exchange = tmp_path_factory.mktemp("exchange")
+    assert release.release(course, exchange=exchange, say=lambda message: None) == 0
     return course / "release" / "lesson-02"
 
 
@@ -520,7 +521,7 @@ def test_a_release_works_without_the_repository(bare_python, released, tmp_path)
         for error in cell["errors"]:
             assert "not yet implemented" in error, (cell["id"], error)
 
-    finished = release.helpers_for(LESSON, "source")[LESSON_MODULE]
+    finished = release.without_markers((ROOT / "solutions" / "helpers" / LESSON_MODULE).read_text())
     (folder / "helpers" / LESSON_MODULE).write_text(finished)
     done = run(python, env, folder, "-m", "helpers", "--lesson", LESSON.number)
     assert done.returncode == 0, done.stdout

@@ -6,7 +6,7 @@ Each ``register`` adds its commands to the one parser of :mod:`autograder.cli`; 
 
 import argparse
 
-from autograder.authoring import EARLIER
+from autograder.authoring import EARLIER, course
 from autograder.commandline import Commands, add_command, add_flag
 
 
@@ -28,9 +28,13 @@ def register(commands: Commands) -> None:
         "release",
         run_release,
         "lay out the nbgrader course in a directory",
-        ["course release --course-dir ~/logits-course --earlier stubs"],
-        description="Write an nbgrader course: nbgrader_config.py, source/ and release/ "
-        "for every lesson, with the solutions stripped and checked gone.",
+        [
+            "course release --course-dir ~/logits-course",
+            "course release --course-dir ~/logits-course --earlier stubs --exchange ~/exchange",
+        ],
+        description="Write an nbgrader course, readable by you alone: nbgrader_config.py "
+        "(naming the course id and the exchange students reach), source/ and release/ for "
+        "every lesson, with no solution in either.",
     )
     release.add_argument(
         "--course-dir",
@@ -45,6 +49,17 @@ def register(commands: Commands) -> None:
         help="what each lesson's release holds of the lessons before it: their reference "
         "solutions (release lesson N only after lesson N-1's deadline), or stubs that "
         "students fill with their own earlier work (default: %(default)s)",
+    )
+    release.add_argument(
+        "--exchange",
+        metavar="DIR",
+        help="nbgrader's exchange, outside the course, open to students (created if need "
+        f"be; default: nbgrader's own, {course.EXCHANGE})",
+    )
+    release.add_argument(
+        "--course-id",
+        metavar="ID",
+        help=f"the course id students give nbgrader (default: {course.COURSE_ID})",
     )
 
     book = add_command(
@@ -75,7 +90,7 @@ def run_build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 def run_release(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from autograder.authoring import release
 
-    return release.release(args.course_dir, args.earlier)
+    return release.release(args.course_dir, args.earlier, args.exchange, args.course_id)
 
 
 def run_book(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

@@ -18,9 +18,7 @@ HERE = Path(__file__).resolve().parent
 c = get_config()  # noqa: F821 - nbgrader defines get_config when it loads this file
 
 c.CourseDirectory.root = str(HERE)
-c.CourseDirectory.course_id = "logits-to-loss"
 c.CourseDirectory.db_url = f"sqlite:///{HERE / 'gradebook.db'}"
-c.Exchange.root = str(HERE / "exchange")
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "__pycache__", "*.pyc"]
 
 # nbgrader copies the instructor's files over the student's at autograde (#940): a
@@ -46,6 +44,9 @@ steps = Autograde.class_traits()["autograde_preprocessors"].default()
 steps = ["autograder.grading.sanitize.CappedExecute" if step is Execute else step for step in steps]
 steps.insert(steps.index(CheckCellMetadata), "autograder.grading.sanitize.Neutralise")
 c.Autograde.autograde_preprocessors = steps
+# nbgrader's autograde alone would trust the notebook's own scores: it refuses, naming
+# `course grade`, which runs it sandboxed and re-checks (autograder/grading/term.py).
+c.Autograde.exporter_class = "autograder.grading.term.RefusedAutograde"
 c.HTMLExporter.preprocessors = ["autograder.grading.sanitize.Neutralise"]
 c.HTMLExporter.filters = {"markdown2html": "autograder.grading.sanitize.markdown_to_html"}
 

@@ -45,10 +45,11 @@ from nbgrader.api import Gradebook
 from nbgrader.utils import parse_utc
 from sqlalchemy.exc import SAWarning
 
+from autograder.authoring import course as course_layout
 from autograder.authoring.release import helpers_for, outside_repository
 from autograder.checks.hidden import seed_for
 from autograder.errors import CourseError
-from autograder.grading import LATE_POLICIES, feedback, gradebook, lms, report, similarity
+from autograder.grading import LATE_POLICIES, feedback, gradebook, lms, report, similarity, term
 from autograder.grading.submissions import Problem, Work, discover, files_date
 from autograder.lessons import LESSONS, ROOT, Lesson, chosen
 from autograder.sandbox import files, jail, kernel, trusted
@@ -145,7 +146,7 @@ def stage(work: Work, course_dir: Path) -> list[str]:
     except Exception as exc:  # any way a file can fail to be a notebook
         raise ValueError(f"{handed_in.name} is not a valid notebook: {exc}") from None
     nbformat.write(notebook, folder / lesson.notebook)
-    copies = [(handed_in.parent / "timestamp.txt", folder)]
+    copies = [(handed_in.parent / name, folder) for name in term.EXCHANGE_FILES]
     if work.helpers is not None:
         (folder / "helpers").mkdir()
         copies += [(path, folder / "helpers") for path in sorted(work.helpers.glob("*.py"))]
@@ -155,7 +156,7 @@ def stage(work: Work, course_dir: Path) -> list[str]:
         if os.path.lexists(path) and not files.copy_regular(path, into / path.name)
     ]
     if work.helpers is not None:
-        released = helpers_for(lesson, "release")
+        released = helpers_for(lesson)
         for name in course_files(released, lesson):
             (folder / "helpers" / name).write_text(released[name])
     return skipped
@@ -454,10 +455,12 @@ def store(
     results: report.Results,
     out: Path | None = None,
     course: Path | None = None,
+    term_course: Path | None = None,
 ) -> None:
     """Store one lesson: its feedback in `out` and, if a worker graded it in a course of its
-    own, its graded notebook in `course`; then the gradebook and the rows. If the
-    gradebook refuses it, the rows say so and the gradebook is left as it was.
+    own, its graded notebook in `course`; then the gradebook and the rows, and with
+    `term_course` (``--course-dir``) the graded notebook, verdicts and feedback there. If
+    the gradebook refuses it, the rows say so and the gradebook is left as it was.
 
     The only writer of OUT, for local and Dask workers alike."""
     try:
@@ -465,6 +468,8 @@ def store(
             write_feedback_page(out, graded.task, graded.feedback_html)
         if course is not None and graded.autograded is not None:
             write_autograded(course, graded.task, graded.autograded, graded.feedback_html)
+        if term_course is not None and course is not None:
+            term.publish(term_course, course, graded)
         results.add_graded(graded, gb)
     except Exception as exc:  # storing one submission must not stop the rest
         gb.db.rollback()  # whatever of it was half-written
@@ -550,8 +555,8 @@ def choose_seed(out: Path, seed: int | None) -> int:
 
 
 def grade(
-    submissions: Path,
-    out: Path,
+    submissions: Path | None,
+    out: Path | None,
     lessons: Iterable[int] = (),
     workers: int | None = None,
     cell_timeout: int = jail.CELL_TIMEOUT,
@@ -563,6 +568,7 @@ def grade(
     due: dict[int, datetime] | None = None,
     late_policy: str = LATE_POLICIES[0],
     cluster: str | None = None,
+    course_dir: Path | None = None,
     say: Callable[[str], object] = print,
 ) -> int:
     """Grade every submission in `submissions` into `out`; return the exit status.
@@ -573,7 +579,15 @@ def grade(
     its ``timestamp.txt`` (nbgrader's exchange writes one), and `late_policy`
     (:data:`LATE_POLICIES`) says what lateness costs. `cluster` is the address
     of a Dask scheduler (:mod:`autograder.grading.cluster`) to grade on instead of local workers.
+    With `course_dir`, a course laid out by ``course release``, `submissions` is its
+    ``submitted/``, `out` is its ``grades/`` unless given, the gradebook its own, and each
+    graded submission is published there (:mod:`autograder.grading.term`).
     """
+    term_course = None if course_dir is None else Path(course_dir).resolve()
+    if term_course is not None:
+        submissions, out, db_url = term.grading_paths(term_course, out, db_url)
+    if submissions is None or out is None:
+        raise CourseError("grade SUBMISSIONS --out OUT, or a course with --course-dir")
     if late_policy not in LATE_POLICIES:
         raise CourseError(f"the late policy must be one of {', '.join(LATE_POLICIES)}")
     submissions, out = Path(submissions).resolve(), outside_repository(out)
@@ -581,7 +595,7 @@ def grade(
         raise CourseError(f"{submissions} is not a folder of submissions")
     if out == submissions or submissions in out.parents or out in submissions.parents:
         raise CourseError("SUBMISSIONS and --out must be separate folders")
-    out.mkdir(parents=True, exist_ok=True)
+    course_layout.private(out)
     seed = choose_seed(out, seed)
     db_url = db_url or gradebook.sqlite_url(out / "gradebook.db")
     numbers = sorted(set(lessons)) or [lesson.number for lesson in LESSONS]
@@ -622,7 +636,7 @@ def grade(
             with report.progress(len(tasks), say) as advance:
 
                 def done(graded: Graded) -> None:
-                    store(graded, gb, results, out, course)
+                    store(graded, gb, results, out, course, term_course)
                     advance(f"{graded.task.student} {graded.task.assignment}")
 
                 order = sorted(tasks, key=lambda t: -t.number)

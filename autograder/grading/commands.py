@@ -133,18 +133,25 @@ def register_grade(commands: Commands) -> None:
         run_grade,
         "grade a class's submissions with nbgrader",
         [
-            "course grade ~/Downloads/submissions --out ~/logits-grades",
-            "course grade ~/logits-course/submitted --out ~/logits-grades --lessons 1,2 \\\n"
+            "course grade --course-dir ~/logits-course",
+            "course grade --course-dir ~/logits-course --lessons 1,2 \\\n"
             "      --due 2='2026-12-01 23:59 UTC' --late-policy zero",
+            "course grade ~/Downloads/submissions --out ~/logits-grades",
             "course grade ~/Downloads/canvas --out ~/logits-grades --roster roster.csv",
             "course grade ~/Downloads/submissions --out ~/logits-grades --student ada",
         ],
-        description="Grade every submission in SUBMISSIONS (nbgrader's submitted/ tree, or one "
-        "folder or .zip per student) into OUT: grades.csv, checks.csv, submissions.csv, "
-        "feedback/ and the nbgrader gradebook.",
+        description="Grade a course's submitted/ (--course-dir, what nbgrader collect "
+        "gathered) into its own gradebook, for its formgrader and release_feedback; or "
+        "SUBMISSIONS (one folder or .zip per student, an LMS download) into OUT: "
+        "grades.csv, checks.csv, submissions.csv, feedback/ and the nbgrader gradebook.",
     )
-    grade.add_argument("submissions", metavar="SUBMISSIONS", help="the folder of submissions")
-    grade.add_argument("--out", required=True, metavar="OUT", help="where results go")
+    grade.add_argument(
+        "submissions", nargs="?", metavar="SUBMISSIONS", help="a folder of submissions"
+    )
+    grade.add_argument("--out", metavar="OUT", help="where results go (default: DIR/grades)")
+    grade.add_argument(
+        "--course-dir", metavar="DIR", help="the course `course release` laid out, instead"
+    )
     add_lessons(grade)
     grade.add_argument(
         "--workers",
@@ -214,11 +221,15 @@ def register_grade(commands: Commands) -> None:
 
 
 def run_grade(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if (args.submissions is None) == (args.course_dir is None):
+        parser.error("grade SUBMISSIONS --out OUT, or a course with --course-dir DIR")
+    if args.submissions is not None and args.out is None:
+        parser.error("SUBMISSIONS needs --out OUT: where the results go")
     from autograder.grading import batch
 
     return batch.grade(
-        Path(args.submissions),
-        Path(args.out),
+        None if args.submissions is None else Path(args.submissions),
+        None if args.out is None else Path(args.out),
         lessons=args.lessons,
         workers=args.workers,
         cell_timeout=args.timeout,
@@ -230,6 +241,7 @@ def run_grade(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         due=dict(args.due),
         late_policy=args.late_policy,
         cluster=args.cluster,
+        course_dir=None if args.course_dir is None else Path(args.course_dir),
     )
 
 

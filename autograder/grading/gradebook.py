@@ -58,6 +58,9 @@ def config(course_dir: Path, db_url: str, cell_timeout: int | None = None) -> Co
     cfg = PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config()
     cfg.CourseDirectory.root = str(course_dir)
     cfg.CourseDirectory.db_url = db_url
+    # The course's config refuses a bare autograde (autograder/term.py); here it is one
+    # step of `course grade`, sandboxed and re-checked: nbgrader's own exporter.
+    cfg.Autograde.exporter_class = "nbconvert.exporters.NotebookExporter"
     if cell_timeout is not None:
         cfg.Execute.timeout = cell_timeout
     return cfg

@@ -31,6 +31,7 @@ import shutil
 import signal
 import sys
 import tempfile
+from contextlib import suppress
 from pathlib import Path
 
 from autograder.sandbox import files, jail
@@ -61,10 +62,20 @@ def spec():
 
 
 def install():
-    """Install the kernel spec into this environment (idempotent); return its folder."""
+    """Install the kernel spec into this environment (idempotent); return its folder.
+
+    An environment that already holds it is not written to: an instructor may use one
+    they cannot write, installed once by its owner.
+    """
     from jupyter_client.kernelspec import KernelSpecManager
 
+    installed = Path(sys.prefix) / "share" / "jupyter" / "kernels" / NAME
+    with suppress(OSError, ValueError):
+        readable = installed.stat().st_mode & 0o005 == 0o005  # by every user of the environment
+        if readable and json.loads((installed / "kernel.json").read_text()) == spec():
+            return str(installed)
     with tempfile.TemporaryDirectory() as tmp:
+        Path(tmp).chmod(0o755)  # the spec's folder keeps this mode: every user reads it
         (Path(tmp) / "kernel.json").write_text(json.dumps(spec(), indent=1))
         return KernelSpecManager().install_kernel_spec(tmp, NAME, prefix=sys.prefix)
 
