@@ -42,7 +42,18 @@ from nbformat.warnings import DuplicateCellId
 from nbgrader.utils import parse_utc
 from sqlalchemy.exc import SAWarning
 
-from . import feedback, files, gradebook, kernel, lms, report, sandbox, similarity, trusted
+from . import (
+    feedback,
+    files,
+    gradebook,
+    kernel,
+    kernel_zygote,
+    lms,
+    report,
+    sandbox,
+    similarity,
+    trusted,
+)
 from .hidden import seed_for
 from .lessons import LESSONS, ROOT
 from .release import ASSIGNMENT, helpers_for, outside_repository
@@ -237,11 +248,12 @@ def clear_temp():
 
     A kernel stopped by the watchdog is killed with its supervisor, which never gets to
     remove its folders; whatever a kernel wrote into its home or socket folder goes too.
-    Only the live re-check zygote's packages folder stays. The removal never follows a
-    link and only unlinks pipes.
+    Only the live zygotes' folders stay (the re-check's packages, the kernels' socket).
+    The removal never follows a link and only unlinks pipes.
     """
     kill_leftovers()
     keep = {zygote.site for zygote in trusted.ZYGOTE if zygote.process.poll() is None}
+    keep |= kernel_zygote.folders()
     for entry in Path(tempfile.gettempdir()).iterdir():
         if entry not in keep:
             sandbox.remove_tree(entry)
@@ -250,6 +262,7 @@ def clear_temp():
 def run_notebook(task):
     """Run nbgrader autograde on one submission; "ran", or why not."""
     limit, fired = WORKER["notebook_timeout"], threading.Event()
+    kernel_zygote.ensure()  # the kernel forks from it, warm
 
     def stop():  # a kernel that ignores interrupts, or a notebook of endless slow cells
         fired.set()

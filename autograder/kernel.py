@@ -96,8 +96,9 @@ def private_folder():
     return private
 
 
-def policy(sockets, private):
-    """What the kernel sees; `sockets` is None when it is reached over TCP."""
+def policy(sockets, private, worker):
+    """What the kernel sees; `sockets` is None when it is reached over TCP. The sandbox's
+    user is the one of the grading process `worker` that asked for the kernel."""
     workdir, home = Path.cwd(), private / "home"
     mine = [path for path in (sockets, home) if path is not None]
     return {
@@ -110,7 +111,7 @@ def policy(sockets, private):
         "masks": sandbox.course_packages(),
         "scratch": private / "root",
         "workdir": workdir,
-        "user": sandbox.sandbox_user(os.getppid()),
+        "user": sandbox.sandbox_user(worker),
         "owned": [*mine, workdir],
         "limits": limits(),
         "cleanup": [private],
@@ -144,9 +145,10 @@ def die_with_the_worker():
         sys.exit("the grading worker that started this kernel is gone")
 
 
-def main(argv):
-    die_with_the_worker()
-    connection_file = Path(argv[argv.index("-f") + 1]).resolve()
+def enter_sandbox(connection_file, worker, hangup=None):
+    """Sandbox this process for the kernel of `connection_file`; return, in the sandboxed
+    child, the kernel's home. `hangup`: a socket whose closing kills the kernel (the
+    process that asked a warm zygote for it, :mod:`autograder.kernel_zygote`)."""
     connection = json.loads(connection_file.read_text())
     # Over ipc the kernel's sockets are files in the folder the grader named, and the
     # kernel can have a network of its own; over TCP it must share the grader's.
@@ -161,8 +163,18 @@ def main(argv):
         shutil.copytree(cache, home / ".cache" / "matplotlib")
     # The grader's copy is private to the grader; the kernel's user reads this one.
     shutil.copyfile(connection_file, home / "connection.json")
-    sandbox.enter(policy(sockets, private), network=ipc)
+    sandbox.enter({**policy(sockets, private, worker), "hangup": hangup}, network=ipc)
     without_the_workers_streams()
+    return home
+
+
+def main(argv):
+    die_with_the_worker()
+    connection_file = Path(argv[argv.index("-f") + 1]).resolve()
+    from . import kernel_zygote  # it imports this module
+
+    kernel_zygote.ask(connection_file)  # returns only if this worker has no warm zygote
+    home = enter_sandbox(connection_file, os.getppid())
     python = [sys.executable, "-m", "ipykernel_launcher", "-f", str(home / "connection.json")]
     os.execve(sys.executable, python, environment(home))
 
