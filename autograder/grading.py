@@ -213,6 +213,10 @@ def start_worker(course_dir, template, seed, cell_timeout, limits, temp, log=Tru
         api=gradebook.api(course_dir, gradebook.sqlite_url(database), cell_timeout),
         notebook_timeout=cell_timeout * NOTEBOOK_TIMEOUTS,
     )
+    # Every output is in once the last cell is idle: the kernel is then killed, not asked
+    # to exit (a second per notebook, cold). Its supervisor still removes its private copy
+    # when it comes from the zygote; otherwise clear_temp does, after the submission.
+    WORKER["api"].config.Execute.shutdown_kernel = "immediate"
 
 
 def kill(processes):

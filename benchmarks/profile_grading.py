@@ -15,6 +15,7 @@ Usage (one worker, so the numbers are per core)::
 
     python benchmarks/profile_grading.py              # 2 submissions x 5 lessons
     python benchmarks/profile_grading.py --students 4
+    python benchmarks/profile_grading.py --cold       # every kernel a fresh interpreter
 """
 
 import argparse
@@ -30,7 +31,7 @@ from pathlib import Path
 from bench_grading import plain_course
 from nbclient import NotebookClient
 
-from autograder import feedback, gradebook, grading, report, trusted
+from autograder import feedback, gradebook, grading, kernel_zygote, report, trusted
 from autograder.lessons import LESSONS
 
 SECONDS = defaultdict(float)
@@ -189,7 +190,10 @@ def row(label, seconds, notebooks, total):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=2)
+    parser.add_argument("--cold", action="store_true", help="no kernel zygote: as before it")
     args = parser.parse_args()
+    if args.cold:
+        kernel_zygote.ensure = lambda: None
     print("A fresh interpreter's imports, best of 3 (seconds):\n")
     print("| import | seconds |\n|---|---:|")
     for what, seconds in import_seconds().items():
