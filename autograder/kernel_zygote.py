@@ -62,6 +62,10 @@ WARM = (
     "sklearn.metrics",
     "sklearn.model_selection",
     "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "ipykernel.debugger",  # debugpy, which every kernel imports as it starts
+    "sqlite3",  # IPython's history, even in memory
+    "pdb",
 )
 # The backend ipykernel chooses for a kernel, before a notebook imports Matplotlib: read
 # by Matplotlib when it is imported, so it is set in the zygote's environment.
