@@ -37,7 +37,7 @@ from pathlib import Path, PurePosixPath
 
 import psutil
 
-from . import files, gradebook, grading, release, report, sandbox, trusted
+from . import files, gradebook, grading, kernel_zygote, release, report, sandbox, trusted
 from .grading import MAX_NOTEBOOK, MAX_TIMESTAMP, Task
 
 RETRIES = 2  # a task that raises is tried this many times more
@@ -217,7 +217,7 @@ def unpack(job, folder):
 
 def forget_run(run=None):
     """Remove this worker's course and temp folder (of `run`, or whichever it holds), and
-    stop its re-check zygote; run by the parent on every worker at the end of a run. Never
+    stop its zygotes; run by the parent on every worker at the end of a run. Never
     waits for a task: a busy worker keeps its folder until its next run's first task."""
     if not LOCK.acquire(blocking=False):
         return False
@@ -245,6 +245,7 @@ def forget(run=None):
         with suppress(OSError, ValueError):
             zygote.close()
     trusted.ZYGOTE.clear()
+    kernel_zygote.stop()  # its socket is in the run's folder
     grading.WORKER.clear()
     restore(RUN["before"])
     sandbox.remove_tree(RUN["temp"])

@@ -139,9 +139,7 @@ def ensure():
     named in the environment its kernels inherit; None where kernels start cold."""
     if ZYGOTE and ZYGOTE[0].alive():
         return ZYGOTE[0]
-    os.environ.pop(VARIABLE, None)
-    if ZYGOTE:
-        ZYGOTE.pop().close()
+    stop()
     if not sys.platform.startswith("linux") or sandbox.missing_protections():
         return None  # a fork can only be sandboxed as the kernel is where every protection is
     try:
@@ -151,6 +149,13 @@ def ensure():
     atexit.register(ZYGOTE[0].close)
     os.environ[VARIABLE] = str(ZYGOTE[0].address)
     return ZYGOTE[0]
+
+
+def stop():
+    """Stop this worker's zygote, if any: its kernels start cold until :func:`ensure`."""
+    os.environ.pop(VARIABLE, None)
+    while ZYGOTE:
+        ZYGOTE.pop().close()
 
 
 def folders():
