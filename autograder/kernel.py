@@ -5,7 +5,9 @@ of ipykernel, and the course's ``nbgrader_config.py`` makes autograde use it, wi
 sockets as files (``KernelManager.transport = "ipc"``) so that the kernel can live in a
 network namespace of its own. This module reads the connection file, enters the
 sandbox of :mod:`autograder.sandbox` with what a kernel needs to see, scrubs the
-environment, and only then becomes ipykernel.
+environment, and only then becomes ipykernel. Where its grading worker has a warm
+zygote (:mod:`autograder.kernel_zygote`), a fork of that zygote does the same in its
+place, and this process stands in for the kernel until it ends.
 
 What the kernel sees: the system, the Python installation and the course's virtual
 environment, read-only; a private copy of the submission's folder, at that folder's
