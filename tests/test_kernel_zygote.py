@@ -83,12 +83,13 @@ def worker(monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(own))
     monkeypatch.setenv(kernel.LIMITS_VARIABLE, json.dumps({"RLIMIT_CPU": 120}))
     monkeypatch.delenv(kernel_zygote.VARIABLE, raising=False)
-    zygote = kernel_zygote.ensure()
-    assert zygote is not None and zygote.alive()
-    yield own, zygote
-    zygote.close()
-    kernel_zygote.ZYGOTE.clear()
-    sandbox.remove_tree(own)
+    try:
+        zygote = kernel_zygote.ensure()
+        assert zygote is not None and zygote.alive()
+        yield own, zygote
+    finally:
+        kernel_zygote.stop()
+        sandbox.remove_tree(own)
 
 
 def start_kernel(own, folder):
@@ -202,7 +203,11 @@ def test_an_interrupt_reaches_the_kernel_and_a_killed_stand_in_takes_it_down(wor
         manager.interrupt_kernel()
         reply = client.get_shell_msg(timeout=STARTUP)["content"]
         assert (reply["status"], reply["ename"]) == ("error", "KeyboardInterrupt")
-        assert run(client, "print('after')") == ("after\n", [])
+        for _ in range(3):  # ipykernel aborts a request that comes right after an error
+            after = client.execute_interactive("after = 1", timeout=STARTUP)["content"]
+            if after["status"] != "aborted":
+                break
+        assert after["status"] == "ok", "the kernel lives on after the interrupt"
         assert sandboxed_processes(), "the kernel runs as the sandbox's user"
         manager.provisioner.process.send_signal(signal.SIGKILL)  # the watchdog's way
         psutil.wait_procs(sandboxed_processes(), timeout=30)
