@@ -66,7 +66,7 @@ def grading_a_notebook(worker):
     """Whether `worker` is mid-task: a notebook kernel of its own is running."""
     with suppress(psutil.Error):
         for process in worker.children(recursive=True):
-            if "autograder.sandbox.kernel" in " ".join(process.cmdline()):
+            if "autograder.sandbox.kernel -f" in " ".join(process.cmdline()):  # not the zygote
                 return True
     return False
 

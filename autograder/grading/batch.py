@@ -52,7 +52,7 @@ from autograder.errors import CourseError
 from autograder.grading import LATE_POLICIES, feedback, gradebook, lms, report, similarity, term
 from autograder.grading.submissions import Problem, Work, discover, files_date
 from autograder.lessons import LESSONS, ROOT, Lesson, chosen
-from autograder.sandbox import files, jail, kernel, trusted
+from autograder.sandbox import files, jail, kernel, kernel_zygote, trusted
 from autograder.sandbox.printable import printable
 from solutions.helpers.judge import Outcome, Status
 
@@ -218,6 +218,10 @@ def start_worker(
         api=gradebook.api(course_dir, gradebook.sqlite_url(database), cell_timeout),
         notebook_timeout=cell_timeout * NOTEBOOK_TIMEOUTS,
     )
+    # Every output is in once the last cell is idle: the kernel is then killed, not asked
+    # to exit (a second per notebook, cold). Its supervisor still removes its private copy
+    # when it comes from the zygote; otherwise clear_temp does, after the submission.
+    WORKER["api"].config.Execute.shutdown_kernel = "immediate"
 
 
 def kill(processes: list[psutil.Process]) -> None:
@@ -253,11 +257,12 @@ def clear_temp() -> None:
 
     A kernel stopped by the watchdog is killed with its supervisor, which never gets to
     remove its folders; whatever a kernel wrote into its home or socket folder goes too.
-    Only the live re-check zygote's packages folder stays. The removal never follows a
-    link and only unlinks pipes.
+    Only the live zygotes' folders stay (the re-check's packages, the kernels' socket).
+    The removal never follows a link and only unlinks pipes.
     """
     kill_leftovers()
     keep = {zygote.site for zygote in trusted.ZYGOTE if zygote.process.poll() is None}
+    keep |= kernel_zygote.folders()
     for entry in Path(tempfile.gettempdir()).iterdir():
         if entry not in keep:
             jail.remove_tree(entry)
@@ -266,6 +271,7 @@ def clear_temp() -> None:
 def run_notebook(task: Task) -> str:
     """Run nbgrader autograde on one submission; "ran", or why not."""
     limit, fired = WORKER["notebook_timeout"], threading.Event()
+    kernel_zygote.ensure()  # the kernel forks from it, warm
 
     def stop() -> None:  # a kernel that ignores interrupts, or a notebook of endless slow cells
         fired.set()
@@ -573,7 +579,7 @@ def grade(
 ) -> int:
     """Grade every submission in `submissions` into `out`; return the exit status.
 
-    `limits` overrides the sandbox's resource limits (:data:`sandbox.LIMITS`); `roster`
+    `limits` overrides the sandbox's resource limits (:data:`jail.LIMITS`); `roster`
     is the path of a CSV that maps an LMS download's names to student ids (:mod:`lms`).
     `due` gives lesson numbers their due dates (UTC datetimes); a submission's time is
     its ``timestamp.txt`` (nbgrader's exchange writes one), and `late_policy`

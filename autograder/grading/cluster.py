@@ -42,7 +42,7 @@ import psutil
 from autograder.authoring import release
 from autograder.grading import batch, gradebook
 from autograder.grading.batch import MAX_NOTEBOOK, MAX_TIMESTAMP, Graded, Task
-from autograder.sandbox import files, jail, trusted
+from autograder.sandbox import files, jail, kernel_zygote, trusted
 from autograder.sandbox.printable import printable
 
 if TYPE_CHECKING:  # distributed is imported when a cluster is used, not before
@@ -234,7 +234,7 @@ def unpack(job: Job, folder: Path) -> None:
 
 def forget_run(run: str | None = None) -> bool:
     """Remove this worker's course and temp folder (of `run`, or whichever it holds), and
-    stop its re-check zygote; run by the parent on every worker at the end of a run. Never
+    stop its zygotes; run by the parent on every worker at the end of a run. Never
     waits for a task: a busy worker keeps its folder until its next run's first task."""
     if not LOCK.acquire(blocking=False):
         return False
@@ -262,6 +262,7 @@ def forget(run: str | None = None) -> bool:
         with suppress(OSError, ValueError):
             zygote.close()
     trusted.ZYGOTE.clear()
+    kernel_zygote.stop()  # its socket is in the run's folder
     batch.WORKER.clear()
     restore(RUN["before"])
     jail.remove_tree(RUN["temp"])

@@ -31,7 +31,8 @@ A policy is plain JSON::
      "workdir": path,                    # the working directory inside
      "user": uid, "owned": [path, ...],  # the user to become if root, and what it owns
      "limits": {"RLIMIT_AS": bytes, ...},
-     "cleanup": [path, ...]}             # removed once the sandboxed process has ended
+     "cleanup": [path, ...],             # removed once the sandboxed process has ended
+     "hangup": fd}                       # optional: a socket whose end kills the process
 """
 
 import contextlib
@@ -41,6 +42,7 @@ import itertools
 import os
 import platform
 import resource
+import select
 import signal
 import stat
 import subprocess
@@ -205,23 +207,49 @@ def remove_entry(top, name, fresh):
             os.close(inner)
 
 
-def supervise(cleanup):
+def supervise(cleanup, hangup=None):
     """Fork; the child (PID 1 of the new namespace) returns, this process never does.
 
     The supervisor waits, and on SIGTERM kills the child, which takes down every
     process in the namespace: the grader stops a submission by signalling this
-    trusted process, never one the learner's code controls. Then it removes `cleanup`.
+    trusted process, never one the learner's code controls. It kills the child too when
+    the socket `hangup` (if any) closes: the process that asked for the sandbox is gone.
+    Then it removes `cleanup`.
     """
     pid = os.fork()
     if pid == 0:
+        if hangup is not None:  # the learner's side never holds the asker's socket
+            os.close(hangup)
         return
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a kernel interrupt is for the child
     signal.signal(signal.SIGTERM, lambda *_: kill(pid))
-    _, status = os.waitpid(pid, 0)
+    if hangup is None:
+        _, status = os.waitpid(pid, 0)
+    else:
+        status = wait_unless_hung_up(pid, hangup)
     for path in cleanup:
         remove_tree(path)
     code = os.waitstatus_to_exitcode(status)
     os._exit(code if code >= 0 else 128 - code)  # killed by signal N: 128 + N, as a shell says
+
+
+def wait_unless_hung_up(pid, hangup):
+    """Wait for the child `pid`, killing it if the socket `hangup` closes first; its status.
+
+    The child is reaped only once it has ended, so the pid it is killed by is its own.
+    (No thread: a process that made a PID namespace cannot start one.)
+    """
+    ended = os.pidfd_open(pid)  # readable once the child has ended
+    listening = [ended, hangup]
+    while ended not in select.select(listening, [], [])[0]:
+        try:
+            heard = os.read(hangup, 4096)
+        except OSError:
+            heard = b""
+        if not heard:  # the one who asked is gone
+            kill(pid)
+            listening = [ended]
+    return os.waitpid(pid, 0)[1]
 
 
 # -- the private root -----------------------------------------------------------------
@@ -362,7 +390,7 @@ def enter(policy, network=True):
     """
     got = set(isolate(network))
     if PROCESSES in got:
-        supervise(policy.get("cleanup", ()))
+        supervise(policy.get("cleanup", ()), policy.get("hangup"))
     if FILES in got:
         build_root(policy["binds"], policy["scratch"], policy.get("masks", ()))
     else:  # the folders a bind would move are used where they are

@@ -5,7 +5,9 @@ of ipykernel, and the course's ``nbgrader_config.py`` makes autograde use it, wi
 sockets as files (``KernelManager.transport = "ipc"``) so that the kernel can live in a
 network namespace of its own. This module reads the connection file, enters the
 sandbox of :mod:`autograder.sandbox.jail` with what a kernel needs to see, scrubs the
-environment, and only then becomes ipykernel.
+environment, and only then becomes ipykernel. Where its grading worker has a warm
+zygote (:mod:`autograder.sandbox.kernel_zygote`), a fork of that zygote does the same in its
+place, and this process stands in for the kernel until it ends.
 
 What the kernel sees: the system, the Python installation and the course's virtual
 environment, read-only; a private copy of the submission's folder, at that folder's
@@ -99,8 +101,9 @@ def private_folder():
     return private
 
 
-def policy(sockets, private):
-    """What the kernel sees; `sockets` is None when it is reached over TCP."""
+def policy(sockets, private, worker):
+    """What the kernel sees; `sockets` is None when it is reached over TCP. The sandbox's
+    user is the one of the grading process `worker` that asked for the kernel."""
     workdir, home = Path.cwd(), private / "home"
     mine = [path for path in (sockets, home) if path is not None]
     return {
@@ -113,7 +116,7 @@ def policy(sockets, private):
         "masks": jail.course_packages(),
         "scratch": private / "root",
         "workdir": workdir,
-        "user": jail.sandbox_user(os.getppid()),
+        "user": jail.sandbox_user(worker),
         "owned": [*mine, workdir],
         "limits": limits(),
         "cleanup": [private],
@@ -147,9 +150,10 @@ def die_with_the_worker():
         sys.exit("the grading worker that started this kernel is gone")
 
 
-def main(argv):
-    die_with_the_worker()
-    connection_file = Path(argv[argv.index("-f") + 1]).resolve()
+def enter_sandbox(connection_file, worker, hangup=None):
+    """Sandbox this process for the kernel of `connection_file`; return, in the sandboxed
+    child, the kernel's home. `hangup`: a socket whose closing kills the kernel (the
+    process that asked a warm zygote for it, :mod:`autograder.sandbox.kernel_zygote`)."""
     connection = json.loads(connection_file.read_text())
     # Over ipc the kernel's sockets are files in the folder the grader named, and the
     # kernel can have a network of its own; over TCP it must share the grader's.
@@ -164,8 +168,18 @@ def main(argv):
         shutil.copytree(cache, home / ".cache" / "matplotlib")
     # The grader's copy is private to the grader; the kernel's user reads this one.
     shutil.copyfile(connection_file, home / "connection.json")
-    jail.enter(policy(sockets, private), network=ipc)
+    jail.enter({**policy(sockets, private, worker), "hangup": hangup}, network=ipc)
     without_the_workers_streams()
+    return home
+
+
+def main(argv):
+    die_with_the_worker()
+    connection_file = Path(argv[argv.index("-f") + 1]).resolve()
+    from autograder.sandbox import kernel_zygote  # it imports this module
+
+    kernel_zygote.ask(connection_file)  # returns only if this worker has no warm zygote
+    home = enter_sandbox(connection_file, os.getppid())
     python = [sys.executable, "-m", "ipykernel_launcher", "-f", str(home / "connection.json")]
     os.execve(sys.executable, python, environment(home))
 
