@@ -193,7 +193,7 @@ def test_the_student_lab_has_no_instructor_tools_and_no_news(start_lab):
 def test_lab_opens_the_formgrader_of_a_released_course(start_lab, tmp_path):
     course = tmp_path / "course"
     course.mkdir()
-    shutil.copy(ROOT / "autograder" / "nbgrader_config.py", course)
+    shutil.copy(ROOT / "autograder" / "authoring" / "nbgrader_config.py", course)
     server = start_lab("--course-dir", str(course))
     landing, page = server.request("/")
     assert "/formgrader" in landing and "nbgrader" in page.lower()

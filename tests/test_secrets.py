@@ -101,7 +101,7 @@ def needles(seed):
     for module in ("sigmoid_softmax.py", "losses.py"):
         for number, line in enumerate(secret_lines(module)):
             found[f"reference {module} #{number}"] = line
-    assert HIDDEN_LINE in (ROOT / "autograder" / "hidden.py").read_text()
+    assert HIDDEN_LINE in (ROOT / "autograder" / "checks" / "hidden.py").read_text()
     found["hidden.py"] = HIDDEN_LINE
     found["model answer"] = model_answer_line()
     found["seed"] = str(seed)
@@ -521,7 +521,7 @@ def test_a_release_works_without_the_repository(bare_python, released, tmp_path)
         for error in cell["errors"]:
             assert "not yet implemented" in error, (cell["id"], error)
 
-    finished = release.without_markers((ROOT / "solutions" / "helpers" / LESSON_MODULE).read_text())
+    finished = markers.without_markers((ROOT / "solutions" / "helpers" / LESSON_MODULE).read_text())
     (folder / "helpers" / LESSON_MODULE).write_text(finished)
     done = run(python, env, folder, "-m", "helpers", "--lesson", LESSON.number)
     assert done.returncode == 0, done.stdout

@@ -35,7 +35,7 @@ from nbgrader.api import Gradebook
 from playwright.sync_api import sync_playwright
 from test_lab import free_port
 
-from autograder.authoring import release
+from autograder.authoring import markers, release
 from autograder.grading import gradebook
 from autograder.lessons import LESSONS, ROOT
 from autograder.sandbox import kernel
@@ -72,7 +72,7 @@ def assignment(lesson):
 
 def reference(lesson):
     """The reference module of `lesson` as a student who solved it would write it."""
-    return release.without_markers(
+    return markers.without_markers(
         (ROOT / "solutions" / "helpers" / f"{lesson.module}.py").read_text()
     )
 
@@ -452,7 +452,7 @@ def test_nothing_a_student_can_reach_holds_a_solution_or_a_hidden_test(term):
     assert others, "the student reaches the release"
     for path in others:
         text = path.read_text(errors="replace")
-        for secret in (*release.SOLUTION_MARKERS, model_answer()):
+        for secret in (*markers.ALL, model_answer()):
             assert secret not in text, path
 
 
@@ -492,7 +492,7 @@ def test_the_formgraders_feedback_buttons_give_the_safe_page(finished):
     folder = finished.course / "feedback" / finished.bob.pw_name / assignment(SECOND)
     by_command = (folder / f"{SECOND.slug}.html").read_text()
     for text in (finished.pressed["feedback_page"], by_command):
-        assert all(secret not in text for secret in (*release.SOLUTION_MARKERS, model_answer()))
+        assert all(secret not in text for secret in (*markers.ALL, model_answer()))
         assert "default-src 'none'" in text  # the course's own feedback exporter
 
 
@@ -514,7 +514,7 @@ def test_the_feedback_students_fetch_shows_the_hand_grade_and_teaching_messages(
     assert wrong["status"] == "failed"
     assert wrong["message"] in html.unescape(bob)  # the judge's teaching message
     for page in (ada, bob):
-        assert all(secret not in page for secret in (*release.SOLUTION_MARKERS, model_answer()))
+        assert all(secret not in page for secret in (*markers.ALL, model_answer()))
 
 
 def test_the_canvas_export_has_one_row_per_student_with_the_right_totals(finished):

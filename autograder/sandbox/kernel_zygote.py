@@ -55,8 +55,10 @@ WARM = (
     "numpy",
     "scipy.special",
     "scipy.stats",
+    # Not matplotlib_inline's backend: imported where IPython is not yet running, it would
+    # never hook itself into the kernel's shell, and figures would print as "<Figure ...>"
+    # instead of showing (pyplot imports it at the first plot, inside the kernel).
     "matplotlib.pyplot",
-    "matplotlib_inline.backend_inline",
     "sklearn.datasets",
     "sklearn.linear_model",
     "sklearn.metrics",
