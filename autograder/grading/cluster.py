@@ -9,17 +9,17 @@ grades the feedback shows, the limits and the timeout.
 
 A worker lays out a private nbgrader course of its own, once per run, in its temp folder
 (:func:`gradebook.prepare_course`, as the parent does), writes the job's files into its
-``submitted/`` tree and grades them with :func:`grading.grade_task`, the very function a
+``submitted/`` tree and grades them with :func:`batch.grade_task`, the very function a
 local worker runs, in the same sandbox. It returns plain data (:class:`grading.Graded`):
 the checks rows, how the notebook ran, the helpers' digest, the problems, the feedback
 page and the graded notebook. The parent alone writes the gradebook, the CSVs and the
-feedback, with :func:`grading.store`, as in a local run; the same input and ``--seed``
+feedback, with :func:`batch.store`, as in a local run; the same input and ``--seed``
 give byte-identical ``checks.csv`` and ``grades.csv``.
 
 A worker that dies mid-task costs a retry: the scheduler gives the task to another
 worker (up to its ``distributed.scheduler.allowed-failures``, 3 by default), and a task
 that raises is retried :data:`RETRIES` times. A task that fails on every try is that
-submission's error row (:func:`grading.failed`), and the batch finishes.
+submission's error row (:func:`batch.failed`), and the batch finishes.
 
 The run's secret travels with every task: use a cluster on a network you trust, or
 Dask's TLS (``tls://`` addresses). Workers need this package, the same version as the
