@@ -49,7 +49,7 @@ WROTE = "KERNEL-" + "WROTE-HERE"  # never written whole in the code below, only 
 KERNEL_BUDGET = 40  # seconds the kernel's search may take; the cell may take CELL_TIMEOUT
 CELL_TIMEOUT = 120
 CHILD_SLICE = 5  # seconds of search in each function's first call: under trusted.TIME_LIMIT
-HIDDEN_LINE = "def seed_for(secret, student, lesson, helpers_sha256):"
+HIDDEN_LINE = "def seed_for(secret: int, student: str, lesson: int, helpers_sha256: str) -> int:"
 
 
 # -- the needles ------------------------------------------------------------------------
