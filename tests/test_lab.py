@@ -7,6 +7,7 @@ to COURSE_TEST_ARTIFACTS (default: tests/artifacts/). `course` runs in Lab's ter
 even when the server's PATH does not hold the virtual environment.
 """
 
+import contextlib
 import json
 import os
 import re
@@ -15,7 +16,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
@@ -24,6 +24,7 @@ import pytest
 import websocket
 from chromium import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium
 from playwright.sync_api import sync_playwright
+from servers import running_jupyter
 
 from autograder.lessons import LESSONS, ROOT
 from autograder.student import lab
@@ -119,7 +120,7 @@ class Server:
 @pytest.fixture
 def start_lab(tmp_path):
     """Start `course lab` with extra arguments, at `root` (default: this repository)."""
-    procs = []
+    servers = contextlib.ExitStack()
 
     def start(*args, root=ROOT, path=os.environ["PATH"]):
         port, token = free_port(), secrets.token_hex(16)
@@ -143,27 +144,11 @@ def start_lab(tmp_path):
             "--ip=127.0.0.1",
             f"--IdentityProvider.token={token}",
         ]
-        proc = subprocess.Popen(
-            command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
-        procs.append(proc)
-        server = Server(f"http://127.0.0.1:{port}", token)
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                server.request("/api/status")
-                return server
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    proc.kill()
-                    pytest.fail(f"JupyterLab did not start:\n{proc.stdout.read()}")
-                time.sleep(0.5)
+        launched = running_jupyter(command, port, token, wait=90, cwd=root, env=env)
+        return Server(servers.enter_context(launched), token)
 
-    yield start
-    for proc in procs:
-        proc.terminate()
-        proc.wait(timeout=30)
-        proc.stdout.close()
+    with servers:
+        yield start
 
 
 def test_lab_serves_the_course_root_with_nbgrader_and_opens_lesson_1(start_lab):

@@ -17,16 +17,14 @@ import csv
 import json
 import os
 import secrets
-import subprocess
 import sys
-import time
-import urllib.request
 
 import adversarial
 import pytest
 from adversarial import CANARY, PAGE_CASES
 from nbgrader.api import Gradebook
 from playwright.sync_api import sync_playwright
+from servers import running_jupyter
 from test_book import CHROMIUM, CHROMIUM_ARGS, needs_chromium
 from test_lab import free_port
 
@@ -123,22 +121,8 @@ def formgrader(out, tmp_path_factory):
     command = [sys.executable, "-m", "autograder.cli", "lab", "--course-dir", str(out / "course")]
     command += ["--no-browser", f"--port={port}", "--ip=127.0.0.1"]
     command += [f"--IdentityProvider.token={token}"]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5).close()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail(f"Jupyter did not start:\n{server.stdout.read().decode()}")
-            time.sleep(0.5)
-    yield base, token
-    server.terminate()
-    server.wait(timeout=30)
-    server.stdout.close()
+    with running_jupyter(command, port, token, wait=90, env=env) as base:
+        yield base, token
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
@@ -33,6 +32,7 @@ import pytest
 from chromium import CHROMIUM, CHROMIUM_ARGS, needs_chromium
 from nbgrader.api import Gradebook
 from playwright.sync_api import sync_playwright
+from servers import running_jupyter
 from test_lab import free_port
 
 from autograder.authoring import markers, release
@@ -300,28 +300,11 @@ def formgrader(term):
         "--ip=127.0.0.1",
         f"--IdentityProvider.token={token}",
     ]
-    server = subprocess.Popen(
-        user_command(term.instructor, command),
-        env=environment(term.instructor),
-        cwd=term.course,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5).close()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail(f"Jupyter did not start:\n{server.stdout.read().decode()}")
-            time.sleep(0.5)
-    yield base, token
-    server.terminate()
-    server.wait(timeout=30)
-    server.stdout.close()
+    launch = user_command(term.instructor, command)
+    with running_jupyter(
+        launch, port, token, env=environment(term.instructor), cwd=term.course
+    ) as base:
+        yield base, token
 
 
 def press(formgrader, path):
