@@ -25,7 +25,7 @@ from nbconvert.exporters import NotebookExporter
 from nbgrader.converters.base import NbGraderException
 
 from autograder.errors import CourseError
-from autograder.grading import feedback
+from autograder.grading import feedback, gradebook
 from autograder.sandbox import files, jail
 
 if TYPE_CHECKING:  # batch imports this module
@@ -64,7 +64,11 @@ def grading_paths(course_dir: Path, out: Path | None, db_url: str | None) -> tup
     if not (course_dir / "nbgrader_config.py").is_file():
         raise CourseError(f"{course_dir} is not a course: lay it out with `course release`")
     out = Path(out) if out else course_dir / "grades"
-    return course_dir / "submitted", out, db_url or f"sqlite:///{course_dir / 'gradebook.db'}"
+    return (
+        course_dir / "submitted",
+        out,
+        db_url or gradebook.sqlite_url(course_dir / "gradebook.db"),
+    )
 
 
 def publish(course_dir: Path, grading_course: Path, graded: "Graded") -> None:

@@ -72,9 +72,6 @@ WARM = (
 # The backend ipykernel chooses for a kernel, before a notebook imports Matplotlib: read
 # by Matplotlib when it is imported, so it is set in the zygote's environment.
 INLINE = "module://matplotlib_inline.backend_inline"
-# A fork takes only the thread that forks: BLAS in the zygote must start no thread of its
-# own (the grading workers give their kernels one BLAS thread anyway).
-ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 READY = 120  # seconds for the zygote's imports, on a loaded machine
 MAX_REQUEST = 2**16  # bytes: a request is paths and a few variables
 
@@ -128,7 +125,9 @@ def environment():
     return {
         **kept,
         **kernel.QUIET,
-        **dict.fromkeys(ONE_THREAD, "1"),
+        # A fork takes only the thread that forks: BLAS in the zygote must start no
+        # thread of its own (the kernels get one BLAS thread anyway).
+        **jail.ONE_THREAD,
         "MPLBACKEND": INLINE,
         "PATH": path,
         "HOME": home,
