@@ -70,12 +70,12 @@ def make_cases(shape, dtype, rng):
     y = rng.integers(0, c, n)
     onehot = np.eye(c, dtype=dtype)[y]
     soft = sp.softmax(rng.standard_normal(shape) * 2, axis=-1).astype(dtype)
-    cases = [
+    against_scipy = [
         ("softmax", "", lambda: softmax(z), "scipy", lambda: sp.softmax(z, axis=-1)),
         ("log_softmax", "", lambda: log_softmax(z), "scipy", lambda: sp.log_softmax(z, axis=-1)),
         ("logsumexp", "", lambda: logsumexp(z), "scipy", lambda: sp.logsumexp(z, axis=-1)),
     ]
-    cases = [(*case, SCIPY_GOAL, False) for case in cases]
+    cases = [(*case, SCIPY_GOAL, False) for case in against_scipy]
     if torch is None:
         return cases
     tz = torch.from_numpy(z)

@@ -33,7 +33,7 @@ from nbclient import NotebookClient
 
 from autograder.grading import batch, feedback, gradebook, report
 from autograder.lessons import LESSONS
-from autograder.sandbox import kernel_zygote, trusted
+from autograder.sandbox import jail, kernel_zygote, trusted
 
 SECONDS = defaultdict(float)
 CALLS = defaultdict(int)
@@ -139,7 +139,7 @@ def grade_class(folder, students):
     out = folder / "out"
     template = gradebook.prepare_course(course, gradebook.sqlite_url(course / "gradebook.db"))
     temp = tempfile.mkdtemp(prefix="course-profile-")
-    batch.start_worker(course, template, 1, batch.CELL_TIMEOUT, {}, temp, log=False)
+    batch.start_worker(course, template, 1, jail.CELL_TIMEOUT, {}, temp, log=False)
     for owner, name, step in WRAPPED:
         wrap(owner, name, step)
     results = report.Results(1, [], "none")

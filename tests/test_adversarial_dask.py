@@ -2,7 +2,7 @@
 
 The same cases, with the same expectations and the same tests as tests/test_adversarial.py
 (imported from it, so collected here with this module's cases and cluster), graded on a
-real ``dask scheduler`` and two ``dask worker`` processes started on this machine
+real ``dask scheduler`` and four ``dask worker`` processes started on this machine
 (tests/dask_local.py). Grading all of them again would add several minutes to CI, so
 this run grades the attacks on what is new on the Dask path, the worker boundary: a Dask
 worker keeps a course of its own in its temp folder (with the reference notebooks and a
@@ -33,7 +33,7 @@ from adversarial import CASES
 from test_adversarial import sandbox_processes
 
 pytestmark = test_adversarial.pytestmark
-WORKERS = 2
+WORKERS = test_adversarial.WORKERS  # why four: see there
 AT_THE_WORKER_BOUNDARY = {
     "read-reference-file",
     "read-other-student",
@@ -81,7 +81,7 @@ def dask_workers(nannies):
 
 @pytest.fixture(scope="module")
 def workers(tmp_path_factory):
-    """Two Dask workers, with a temp folder of the test's own: (address, their nannies,
+    """WORKERS Dask workers, with a temp folder of the test's own: (address, their nannies,
     the worker processes at the start, the temp folder)."""
     temp = tmp_path_factory.mktemp("workers-temp")
     folder = tmp_path_factory.mktemp("dask")

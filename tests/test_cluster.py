@@ -1,12 +1,13 @@
 """`course grade --cluster`: a real Dask scheduler and two real `dask worker` processes.
 
 The scheduler and the workers are started here, on 127.0.0.1, as the README tells an
-instructor to start them; no mock and no in-process cluster. A class of three (one
-right, one wrong function in lesson 1, one syntax error in lesson 2) is graded on
-lessons 1 and 2 once with local workers and once on the cluster, with the same seed;
-during the cluster run one Dask worker process is killed while it grades. The CSVs must
-be byte for byte the same, the gradebooks must hold the same scores, and every student
-must have their rows.
+instructor to start them; no mock and no in-process cluster. `course demo`'s class of
+nine (a missing notebook, a swapped function, an overflow, a syntax error, an endless
+loop, no helpers at all, an LMS zip, untouched stubs) is graded on the cluster with the
+seed of its local run (tests/conftest.py's ``demo_class``, which tests/test_grade.py
+reads); during the cluster run one Dask worker process is killed while it grades. The
+CSVs must be byte for byte the same, the gradebooks must hold the same scores, and
+every student must have their rows.
 """
 
 import csv
@@ -24,39 +25,19 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder.grading import batch, cluster, demo, gradebook
-from autograder.lessons import ASSIGNMENT, LESSONS
 
 pytestmark = [pytest.mark.slow, pytest.mark.nbgrader, pytest.mark.sandbox]
 
-SEED = 20261129
-NUMBERS = (1, 2)
-STUDENTS = ("ada", "ben", "eve")
 WORKERS = 2
-NO_BIAS = """\
-    X, W = as_float_array(X, "X"), as_float_array(W, "W")
-    return X @ W
-"""
-
-
-def make_class(folder):
-    perfect = demo.reference_helpers()
-    demo.working_copy(folder / "ada", perfect)
-    demo.working_copy(
-        folder / "ben", demo.reference_helpers({"logits.py": [("linear_logits", NO_BIAS)]})
-    )
-    eve = dict(perfect)
-    eve["sigmoid_softmax.py"] += "\n\ndef forgotten(z:\n    return z\n"
-    demo.working_copy(folder / "eve", eve)
 
 
 def course_grade(submissions, out, *options):
     """Run `course grade` as an instructor does; the seconds it took."""
-    lessons = ",".join(map(str, NUMBERS))
     command = [sys.executable, "-m", "autograder.cli", "grade", str(submissions)]
-    command += ["--out", str(out), "--lessons", lessons, "--seed", str(SEED), *options]
+    command += ["--out", str(out), *options]
     start = time.monotonic()
     done = subprocess.run(
-        command, env=dask_local.environment(), capture_output=True, text=True, timeout=600
+        command, env=dask_local.environment(), capture_output=True, text=True, timeout=900
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return time.monotonic() - start
@@ -99,17 +80,16 @@ def dask_cluster(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory, dask_cluster):
-    """The class graded locally, then on the cluster with a worker killed mid-task."""
+def graded(tmp_path_factory, dask_cluster, demo_class, demo_seed):
+    """The demo class graded on the cluster with a worker killed mid-task, and locally."""
     address, nannies, logs = dask_cluster
-    folder = tmp_path_factory.mktemp("cluster")
-    submissions = folder / "class"
-    make_class(submissions)
-    seconds = {"local": course_grade(submissions, folder / "local", "--workers", str(WORKERS))}
+    classroom, local = demo_class
+    out = tmp_path_factory.mktemp("cluster") / "results"
+    options = ["--seed", str(demo_seed), "--cell-timeout", str(demo.DEMO_TIMEOUT)]
     killer = Killer(nannies)
     killer.start()
     try:
-        seconds["cluster"] = course_grade(submissions, folder / "cluster", "--cluster", address)
+        seconds = course_grade(classroom, out, *options, "--cluster", address)
     finally:
         killer.stopping.set()
         killer.join()
@@ -123,16 +103,19 @@ def graded(tmp_path_factory, dask_cluster):
             with suppress(psutil.Error):
                 process.kill()
         psutil.wait_procs(alive, timeout=10)
-    print(
-        f"\nlocal ({WORKERS} workers): {seconds['local']:.1f} s; "
-        f"cluster ({WORKERS} Dask workers, one killed mid-task): {seconds['cluster']:.1f} s"
-    )
-    return folder / "local", folder / "cluster", killer.killed, logs, leftovers
+    print(f"\ncluster ({WORKERS} Dask workers, one killed mid-task): {seconds:.1f} s")
+    return local, out, killer.killed, logs, leftovers
 
 
 def read(path):
     with path.open(newline="") as f:
         return list(csv.DictReader(f))
+
+
+def rows_of(out, name):
+    """The rows of OUT/`name` by their key (student, lesson and, in checks.csv, function)."""
+    key = ("student_id", "lesson", "function") if name == "checks.csv" else ("student_id", "lesson")
+    return {tuple(row.get(column) for column in key): row for row in read(out / name)}
 
 
 @pytest.mark.parametrize("name", ["checks.csv", "grades.csv"])
@@ -164,32 +147,22 @@ def test_the_gradebooks_hold_the_same_scores(graded):
 
 
 def test_the_class_is_graded_as_it_should_be(graded):
-    """ada passes, ben loses linear_logits, eve's lesson 2 cannot import: real grading ran."""
+    """Real grading ran on the workers: each student's one mistake is where it should be."""
     _, cluster, *_ = graded
-    rows = {(r["student_id"], r["lesson"], r["function"]): r for r in read(cluster / "checks.csv")}
-    assert rows["ben", "lesson-01", "linear_logits"]["status"] == "failed"
-    assert {r["status"] for k, r in rows.items() if k[0] == "eve" and k[1] == "lesson-02"} == {
-        "error"
-    }
-    assert all(r["status"] == "passed" for k, r in rows.items() if k[0] == "ada")
+    rows = rows_of(cluster, "checks.csv")
+    assert {r["status"] for k, r in rows.items() if k[0] in ("ada", "hana")} == {"passed"}
+    assert rows["chloe", "lesson-04", "kl_divergence"]["status"] == "failed"
+    assert {r["status"] for k, r in rows.items() if k[:2] == ("eve", "lesson-02")} == {"error"}
+    assert rows["finn", "lesson-03", "binary_entropy"]["status"] == "timeout"
+    assert {r["status"] for k, r in rows.items() if k[0] == "ivy"} == {"not_implemented"}
 
 
 def test_a_killed_worker_costs_a_retry_not_a_student(graded):
-    _, cluster, killed, logs, _ = graded
+    local, cluster, killed, logs, _ = graded
     assert killed is not None, "no worker was caught grading a notebook"
-    expected = {
-        (student, ASSIGNMENT.format(n), name)
-        for student in STUDENTS
-        for n in NUMBERS
-        for name in LESSONS[n - 1].functions
-    }
-    rows = read(cluster / "checks.csv")
-    assert {(r["student_id"], r["lesson"], r["function"]) for r in rows} == expected
-    assert not [r for r in rows if "grading failed" in r["message"]]
-    submissions = read(cluster / "submissions.csv")
-    assert {(r["student_id"], r["lesson"]) for r in submissions} == {
-        (s, ASSIGNMENT.format(n)) for s in STUDENTS for n in NUMBERS
-    }
+    for name in ("checks.csv", "submissions.csv"):
+        assert rows_of(cluster, name).keys() == rows_of(local, name).keys()
+    assert not [r for r in read(cluster / "checks.csv") if "grading failed" in r["message"]]
     # The scheduler saw the worker go while it held a task, and gave the task to another.
     assert (
         "Worker process"
@@ -209,17 +182,19 @@ def test_nothing_the_killed_worker_ran_outlives_the_batch(graded):
 
 def test_the_parent_writes_the_feedback_and_the_graded_notebooks(graded):
     local, cluster, *_ = graded
-    for student in STUDENTS:
-        for n in NUMBERS:
-            assignment, slug = ASSIGNMENT.format(n), LESSONS[n - 1].slug
-            page = cluster / "feedback" / student / f"{assignment}.html"
-            assert page.exists() == (local / "feedback" / student / f"{assignment}.html").exists()
-            notebook = cluster / "course" / "autograded" / student / assignment / f"{slug}.ipynb"
-            assert notebook.exists()
+
+    def written(out):
+        pages = {page.relative_to(out) for page in (out / "feedback").rglob("*.html")}
+        graded = out / "course" / "autograded"
+        return pages, {notebook.relative_to(graded) for notebook in graded.rglob("*.ipynb")}
+
+    pages, notebooks = written(cluster)
+    assert (pages, notebooks) == written(local)
+    assert len(pages) > 30 and len(notebooks) > 30  # most of nine students' five lessons
 
 
 def test_a_task_that_fails_on_every_try_is_that_submission_s_error_row(
-    graded, dask_cluster, monkeypatch
+    graded, dask_cluster, demo_seed, monkeypatch
 ):
     """Workers whose course is not the grader's refuse the task on every try; the batch ends
     with that lesson's error row."""
@@ -228,7 +203,8 @@ def test_a_task_that_fails_on_every_try_is_that_submission_s_error_row(
     monkeypatch.setattr(cluster.gradebook, "fingerprint", lambda *_: "another version")
     task = batch.Task("ada", 1, "ada")
     done = []
-    cluster.run([task], address, local / "course", SEED, 30, {}, done.append, say=lambda *_: None)
+    course, say = local / "course", lambda *_: None
+    cluster.run([task], address, course, demo_seed, 30, {}, done.append, say=say)
     [row] = done
     assert row.task == task and row.notebook_run.startswith("grading failed on every try")
     assert {check.status for check in row.checks} == {"error"}
@@ -245,7 +221,7 @@ def staged(folder, helpers):
 
 
 def job_of(files):
-    return cluster.Job(batch.Task("ada", 1, "ada"), files, "run", SEED, "source", 30, ())
+    return cluster.Job(batch.Task("ada", 1, "ada"), files, "run", 0, "source", 30, ())
 
 
 def test_a_job_carries_the_staged_files_and_a_worker_lays_them_out_as_they_were(tmp_path):

@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import adversarial
@@ -24,7 +25,7 @@ from autograder.sandbox import child, trusted
 from autograder.sandbox.child import Unreadable
 from autograder.sandbox.printable import TRUNCATED
 from solutions import helpers as reference
-from solutions.helpers.checking import time_limit
+from solutions.helpers.checking import TIME_LIMIT, time_limit
 
 pytestmark = [pytest.mark.slow, pytest.mark.sandbox]
 
@@ -271,4 +272,17 @@ def test_faked_progress_ends_at_the_wall_clock_budget(tmp_path, temp_folder):
     assert found == {f: "timeout" if f in after else "passed" for f in FUNCTIONS}
     expected = f"the re-check of this submission ran out of its 6 s before {after[-1]} was judged"
     assert outcomes[after[-1]].message == expected
+    assert list(temp_folder.iterdir()) == []
+
+
+def test_a_swallowed_alarm_is_stopped_soon_after_the_last_record(tmp_path, temp_folder):
+    """A softmax that swallows its alarm writes no record; the child is stopped once out/
+    has been quiet for as long as a call may take, not at a coarser check later (it was
+    40 s: two 20 s waits). The bound is generous; what it rules out is a second wait."""
+    start = time.monotonic()
+    outcomes = recheck_case("loop-swallowing-interrupts", tmp_path)
+    elapsed = time.monotonic() - start
+    found = {function: outcome.status for function, outcome in outcomes.items()}
+    assert found == {f: "timeout" if f == "softmax" else "passed" for f in FUNCTIONS}
+    assert elapsed < TIME_LIMIT + trusted.STALL_MARGIN + trusted.STARTUP, elapsed
     assert list(temp_folder.iterdir()) == []

@@ -99,7 +99,12 @@ def make_class(submissions: Path) -> None:
     working_copy(submissions / "ivy", stubs, skip={2, 3, 4, 5})
 
 
-def main(out: str | Path | None = None, say: Callable[[str], object] = print) -> int:
+def main(
+    out: str | Path | None = None, say: Callable[[str], object] = print, seed: int | None = None
+) -> int:
+    """Write the class into OUT/class and grade it into OUT/results; the exit status.
+
+    `seed` is the run's secret (a fresh one by default), given to compare two runs."""
     from autograder.grading.batch import grade
 
     folder = Path(out) if out else Path(tempfile.mkdtemp(prefix="course-demo-"))
@@ -109,6 +114,6 @@ def main(out: str | Path | None = None, say: Callable[[str], object] = print) ->
     submissions.mkdir(parents=True)
     make_class(submissions)
     say(f"A class of nine in {submissions}; grading it into {results} ...")
-    status = grade(submissions, results, cell_timeout=DEMO_TIMEOUT, say=say)
+    status = grade(submissions, results, cell_timeout=DEMO_TIMEOUT, seed=seed, say=say)
     say(f"\nTo see it in the formgrader: course lab --course-dir {results / 'course'}")
     return status

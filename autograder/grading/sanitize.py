@@ -36,6 +36,7 @@ import nbformat
 import nbgrader
 import nh3
 from jinja2 import Environment, FileSystemLoader, PrefixLoader, pass_context
+from jinja2.bccache import Bucket, BytecodeCache
 from jinja2.runtime import Context
 from nbconvert.exporters import HTMLExporter
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
@@ -309,6 +310,25 @@ NBGRADER_TEMPLATES = (
 )
 
 
+class KeptBytecode(BytecodeCache):
+    """Compiled templates, kept in memory for a worker's life: nbgrader makes a new
+    exporter, and so a new Jinja environment, for every page. Jinja checks each kept
+    template against its source's checksum before using it."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.kept:
+            bucket.bytecode_from_string(self.kept[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.kept[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = KeptBytecode()
+
+
 class FeedbackExporter(HTMLExporter):
     """The feedback HTML: the course's template, with a Content-Security-Policy.
 
@@ -339,6 +359,7 @@ class FeedbackExporter(HTMLExporter):
 
         environment = super()._create_environment()
         environment.globals["offline_mathjax"] = offline_mathjax
+        environment.bytecode_cache = COMPILED_TEMPLATES
         return environment
 
     # nbconvert's base Exporter declares a notebook returned; its HTML exporters return the

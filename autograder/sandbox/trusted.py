@@ -59,6 +59,11 @@ STARTUP = 10
 ENDINGS = {0: "finished", -signal.SIGXCPU: "stalled", 128 + signal.SIGXCPU: "stalled"}
 # Seconds a stopped child's supervisor has to end it before its process group is killed.
 STOP_GRACE = 2
+# Seconds past a function's alarm for its record to appear (a starved process on a busy
+# machine): a child with no new record for TIME_LIMIT + STALL_MARGIN has swallowed it.
+STALL_MARGIN = 5
+# Seconds between two looks at the child's progress.
+POLL = 1
 # Records larger than this are not read: an honest one is a few kB (its arrays are in
 # .npy files, its messages capped by the child), and the schema's bounds fit in 64 kB.
 MAX_RECORD = 2**20
@@ -310,8 +315,17 @@ def zygote():
     return ZYGOTE[0]
 
 
-def records(folder):
-    return len(list((folder / "out").glob("*.json")))
+def progress(folder):
+    """What changes in out/ whenever the child writes a record: its modification time.
+
+    One stat, however many files the child floods out/ with; a child can fake it, which
+    the wall-clock budget answers. None if out/ is gone (a child running as the grader's
+    own user can remove it): no progress.
+    """
+    try:
+        return (folder / "out").stat().st_mtime_ns
+    except OSError:
+        return None
 
 
 def kill_group(pid):
@@ -335,22 +349,24 @@ def stop(forks, pid):
 def run_child(folder, deadline):
     """Fork a child on `folder`; wait while it makes progress; say how it ended.
 
-    Past `deadline` (a time.monotonic()) it is stopped, progress or not: files in out/
-    are the child's to fake.
+    It is stopped as "stalled" once out/ has not changed for as long as a call may take
+    (the start-up too, before its first record), and as "overtime" past `deadline` (a
+    time.monotonic()), progress or not: files in out/ are the child's to fake.
     """
     forks = zygote()
     pid = forks.start(folder)
-    seen = -1
+    seen, quiet_until = progress(folder), time.monotonic() + STARTUP + TIME_LIMIT + STALL_MARGIN
     while True:
-        line = forks.read(max(0, min(TIME_LIMIT + STARTUP, deadline - time.monotonic())))
+        line = forks.read(max(0, min(POLL, deadline - time.monotonic())))
         if line is not None:
             kill_group(pid)  # anything it forked and left behind
             return ENDINGS.get(int(line.split()[1]), "died")
-        progress = records(folder)
-        if progress == seen or time.monotonic() >= deadline:
+        now = time.monotonic()
+        if progress(folder) != seen:
+            seen, quiet_until = progress(folder), now + TIME_LIMIT + STALL_MARGIN
+        if now >= deadline or now >= quiet_until:
             stop(forks, pid)
-            return "overtime" if time.monotonic() >= deadline else "stalled"
-        seen = progress
+            return "overtime" if now >= deadline else "stalled"
 
 
 def recorded(folder, name):
