@@ -85,7 +85,7 @@ def graded(tmp_path_factory, dask_cluster, demo_class, demo_seed):
     address, nannies, logs = dask_cluster
     classroom, local = demo_class
     out = tmp_path_factory.mktemp("cluster") / "results"
-    options = ["--seed", str(demo_seed), "--cell-timeout", str(demo.DEMO_TIMEOUT)]
+    options = ["--seed", str(demo_seed), "--timeout", str(demo.DEMO_TIMEOUT)]
     killer = Killer(nannies)
     killer.start()
     try:
