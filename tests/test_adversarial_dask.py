@@ -3,8 +3,9 @@
 The same cases, with the same expectations and the same tests as tests/test_adversarial.py
 (imported from it, so collected here with this module's cases and cluster), graded on a
 real ``dask scheduler`` and four ``dask worker`` processes started on this machine
-(tests/dask_local.py). Grading all of them again would add several minutes to CI, so
-this run grades the attacks on what is new on the Dask path, the worker boundary: a Dask
+(tests/dask_local.py). Grading all of them again would add about four minutes to CI,
+so CI grades the attacks on what is new on the Dask path, the worker boundary (with
+``COURSE_DASK_CORPUS=all`` in the environment, every case is graded here): a Dask
 worker keeps a course of its own in its temp folder (with the reference notebooks and a
 gradebook), runs many students one after another, and sends the graded notebook, the
 feedback page and the messages back as data. The cases chosen:
@@ -25,6 +26,8 @@ feedback page and the messages back as data. The cases chosen:
 Refused submissions and the CSVs' cells are decided where ``course grade`` runs, the same
 code on both paths, and are not repeated here.
 """
+
+import os
 
 import dask_local
 import pytest
@@ -51,7 +54,11 @@ AT_THE_WORKER_BOUNDARY = {
     "input-transformer",
     "huge-message",
 }
-CHOSEN = [case for case in CASES if case.name in AT_THE_WORKER_BOUNDARY]
+CHOSEN = [
+    case
+    for case in CASES
+    if case.name in AT_THE_WORKER_BOUNDARY or os.environ.get("COURSE_DASK_CORPUS") == "all"
+]
 
 # What tests/test_adversarial.py checks of every path, collected here, where the corpus is
 # graded with this module's CHOSEN cases and `engine`.

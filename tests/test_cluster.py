@@ -1,4 +1,4 @@
-"""`course grade --cluster`: a real Dask scheduler and two real `dask worker` processes.
+"""`course grade --cluster`: a real Dask scheduler and four real `dask worker` processes.
 
 The scheduler and the workers are started here, on 127.0.0.1, as the README tells an
 instructor to start them; no mock and no in-process cluster. `course demo`'s class of
@@ -28,7 +28,8 @@ from autograder.grading import batch, cluster, demo, gradebook
 
 pytestmark = [pytest.mark.slow, pytest.mark.nbgrader, pytest.mark.sandbox]
 
-WORKERS = 2
+# Dask workers: a worker mostly waits on its kernel, so four share two cores well.
+WORKERS = 4
 
 
 def course_grade(submissions, out, *options):
@@ -154,7 +155,9 @@ def test_the_class_is_graded_as_it_should_be(graded):
     assert rows["chloe", "lesson-04", "kl_divergence"]["status"] == "failed"
     assert {r["status"] for k, r in rows.items() if k[:2] == ("eve", "lesson-02")} == {"error"}
     assert rows["finn", "lesson-03", "binary_entropy"]["status"] == "timeout"
-    assert {r["status"] for k, r in rows.items() if k[0] == "ivy"} == {"not_implemented"}
+    assert {r["status"] for k, r in rows.items() if k[:2] == ("ivy", "lesson-01")} == {
+        "not_implemented"
+    }
 
 
 def test_a_killed_worker_costs_a_retry_not_a_student(graded):
@@ -164,10 +167,8 @@ def test_a_killed_worker_costs_a_retry_not_a_student(graded):
         assert rows_of(cluster, name).keys() == rows_of(local, name).keys()
     assert not [r for r in read(cluster / "checks.csv") if "grading failed" in r["message"]]
     # The scheduler saw the worker go while it held a task, and gave the task to another.
-    assert (
-        "Worker process"
-        in (logs / "worker-0.log").read_text() + (logs / "worker-1.log").read_text()
-    )
+    worker_logs = "".join(log.read_text() for log in logs.glob("worker-*.log"))
+    assert "Worker process" in worker_logs
 
 
 def test_nothing_the_killed_worker_ran_outlives_the_batch(graded):
