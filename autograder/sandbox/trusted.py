@@ -361,9 +361,9 @@ def run_child(folder, deadline):
         if line is not None:
             kill_group(pid)  # anything it forked and left behind
             return ENDINGS.get(int(line.split()[1]), "died")
-        now = time.monotonic()
-        if progress(folder) != seen:
-            seen, quiet_until = progress(folder), now + TIME_LIMIT + STALL_MARGIN
+        now, current = time.monotonic(), progress(folder)
+        if current != seen:
+            seen, quiet_until = current, now + TIME_LIMIT + STALL_MARGIN
         if now >= deadline or now >= quiet_until:
             stop(forks, pid)
             return "overtime" if now >= deadline else "stalled"
