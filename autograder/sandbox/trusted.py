@@ -62,6 +62,8 @@ STOP_GRACE = 2
 # Seconds past a function's alarm for its record to appear (a starved process on a busy
 # machine): a child with no new record for TIME_LIMIT + STALL_MARGIN has swallowed it.
 STALL_MARGIN = 5
+# Seconds a child may take before its first record (importing the learner's package).
+FIRST_RECORD = STARTUP + TIME_LIMIT + STALL_MARGIN
 # Seconds between two looks at the child's progress.
 POLL = 1
 # Records larger than this are not read: an honest one is a few kB (its arrays are in
@@ -355,7 +357,7 @@ def run_child(folder, deadline):
     """
     forks = zygote()
     pid = forks.start(folder)
-    seen, quiet_until = progress(folder), time.monotonic() + STARTUP + TIME_LIMIT + STALL_MARGIN
+    seen, quiet_until = progress(folder), time.monotonic() + FIRST_RECORD
     while True:
         line = forks.read(max(0, min(POLL, deadline - time.monotonic())))
         if line is not None:
@@ -424,7 +426,7 @@ def why_not_imported(folder, ending):
     """Why the package did not import, or None if it did."""
     if not recorded(folder, "import.json"):
         if ending in ("stalled", "overtime"):
-            return f"importing helpers did not finish within {TIME_LIMIT + STARTUP} s"
+            return f"importing helpers did not finish within {FIRST_RECORD} s"
         return "importing helpers ended the Python process (sys.exit or a crash)"
     try:
         data = read_json(folder / "out", "import.json", IMPORT)
