@@ -38,6 +38,7 @@ copybutton_prompt_text = r">>> |\.\.\. |\$ "
 copybutton_prompt_is_regexp = True
 
 INCLUDE = re.compile(r"^```\{include\} (\S+)$", re.M)
+CODE = re.compile(r"(```.*?```|`[^`\n]*`)", re.S)  # a fence or a code span: no links inside
 LINK = re.compile(r"\]\(([^)\s#:]+)(#[^)\s]*)?\)")  # a relative markdown link, maybe with #anchor
 
 
@@ -67,7 +68,9 @@ def site_links(text, folder):
         target = f"docs/{PAGES[target]}" if target in PAGES else target
         return f"]({posixpath.relpath(target, 'docs')}{link[2] or ''})"
 
-    return LINK.sub(aim, text)
+    pieces = CODE.split(text)  # prose, code, prose, code, ...: only the prose has links
+    pieces[::2] = [LINK.sub(aim, prose) for prose in pieces[::2]]
+    return "".join(pieces)
 
 
 def on_source_read(app, docname, source):

@@ -27,9 +27,10 @@ needs_chromium = pytest.mark.skipif(
 
 
 @contextlib.contextmanager
-def offline_page(url, loading):
+def offline_page(url, loading, site=None):
     """A tab of the system's Chromium on `url`, a local page, with every other request
-    refused: yields (tab, requests, refused, console errors)."""
+    refused, except those under `site` (a URL prefix) if given: yields (tab, requests,
+    refused, console errors)."""
     from playwright.sync_api import sync_playwright
 
     requests, refused, errors = [], [], []
@@ -40,7 +41,7 @@ def offline_page(url, loading):
             context.on("request", lambda request: requests.append(request.url))
 
             def only_the_page(route):  # the network, and every other file, cut off
-                if route.request.url == url:
+                if route.request.url == url or (site and route.request.url.startswith(site)):
                     route.continue_()
                 else:
                     refused.append(route.request.url)
