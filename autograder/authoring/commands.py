@@ -84,9 +84,8 @@ def register(commands: Commands) -> None:
         run_docs,
         "build the project's documentation as a static HTML site",
         ["course docs", "course docs --to ~/logits-docs"],
-        description="Build docs/ (the guides for students, instructors and self-learners, "
-        "grading internals, the threat model, the architecture, contributing and the "
-        "benchmarks) into an offline site; any warning fails the build.",
+        description="Build docs/, the guides for each reader and the internals, into a "
+        "site that needs no network; any warning fails the build.",
     )
     docs.add_argument(
         "--to",

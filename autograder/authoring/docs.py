@@ -2,8 +2,8 @@
 
 The same Sphinx toolchain as the course book, configured by ``docs/conf.py`` so that a
 plain ``sphinx-build docs DIR`` builds the same site. This command is the strict build
-CI runs: any warning fails it (``-W --keep-going``: every warning is listed first), and
-every reference inside the site must resolve (``nitpicky``, set in the configuration).
+CI runs: any warning fails it, once all are listed (``-W --keep-going``), and every
+reference inside the site must resolve (``nitpicky``, set in the configuration).
 
 DIR holds the site; Sphinx's doctrees sit in ``DIR/.course-docs/``, which is also how a
 later build recognises a folder it may overwrite.
