@@ -1,8 +1,11 @@
 """The system's Chromium, as the browser tests drive it through Playwright (never a download)."""
 
 import contextlib
+import functools
+import http.server
 import os
 import shutil
+import threading
 
 import pytest
 
@@ -54,3 +57,25 @@ def offline_page(url, loading, site=None):
             yield tab, requests, refused, errors
         finally:
             browser.close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # one line per request would bury pytest's output
+        pass
+
+
+@contextlib.contextmanager
+def local_server(directory):
+    """`directory` served on 127.0.0.1, on a free port, as `python3 -m http.server` serves
+    it: yields its URL, ending in a slash."""
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(directory))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
