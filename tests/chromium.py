@@ -1,8 +1,11 @@
 """The system's Chromium, as the browser tests drive it through Playwright (never a download)."""
 
 import contextlib
+import functools
+import http.server
 import os
 import shutil
+import threading
 
 import pytest
 
@@ -27,9 +30,10 @@ needs_chromium = pytest.mark.skipif(
 
 
 @contextlib.contextmanager
-def offline_page(url, loading):
+def offline_page(url, loading, site=None):
     """A tab of the system's Chromium on `url`, a local page, with every other request
-    refused: yields (tab, requests, refused, console errors)."""
+    refused, except those under `site` (a URL prefix) if given: yields (tab, requests,
+    refused, console errors)."""
     from playwright.sync_api import sync_playwright
 
     requests, refused, errors = [], [], []
@@ -40,7 +44,7 @@ def offline_page(url, loading):
             context.on("request", lambda request: requests.append(request.url))
 
             def only_the_page(route):  # the network, and every other file, cut off
-                if route.request.url == url:
+                if route.request.url == url or (site and route.request.url.startswith(site)):
                     route.continue_()
                 else:
                     refused.append(route.request.url)
@@ -53,3 +57,25 @@ def offline_page(url, loading):
             yield tab, requests, refused, errors
         finally:
             browser.close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # one line per request would bury pytest's output
+        pass
+
+
+@contextlib.contextmanager
+def local_server(directory):
+    """`directory` served on 127.0.0.1, on a free port, as `python3 -m http.server` serves
+    it: yields its URL, ending in a slash."""
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(directory))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

@@ -1,4 +1,4 @@
-"""A real Dask cluster on this machine, started as the README tells an instructor to start one.
+"""A real Dask cluster on this machine, started as the instructor guide says to start one.
 
 A ``dask scheduler`` and single-threaded ``dask worker`` processes on 127.0.0.1, each its
 own process group with its output in a log; no mock and no in-process cluster. Shared by

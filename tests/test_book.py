@@ -7,19 +7,16 @@ leaves it. A full-page screenshot of lesson 2 is saved to COURSE_TEST_ARTIFACTS
 (default: tests/artifacts/).
 """
 
-import functools
-import http.server
 import os
 import pathlib
 import re
 import subprocess
 import sys
-import threading
 import typing
 
 import nbformat
 import pytest
-from chromium import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from chromium import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, local_server, needs_chromium
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
@@ -145,22 +142,10 @@ def test_lessons_ran_with_the_reference_helpers(site):
 # --- the site in a real browser ------------------------------------------------------------
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # one line per request would bury pytest's output
-        pass
-
-
 @pytest.fixture(scope="module")  # closed before the other test modules run
 def base_url(site):
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site.out))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with local_server(site.out) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")  # closed before the other test modules run

@@ -1,6 +1,6 @@
 """`course grade --cluster`: a real Dask scheduler and four real `dask worker` processes.
 
-The scheduler and the workers are started here, on 127.0.0.1, as the README tells an
+The scheduler and the workers are started here, on 127.0.0.1, as the instructor guide tells an
 instructor to start them; no mock and no in-process cluster. `course demo`'s class of
 nine (a missing notebook, a swapped function, an overflow, a syntax error, an endless
 loop, no helpers at all, an LMS zip, untouched stubs) is graded on the cluster with the

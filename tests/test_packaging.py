@@ -82,3 +82,9 @@ def test_ci_runs_exactly_the_readme_test_command():
     test_command = quickstart_commands()[1]
     ci_lines = (ROOT / ".ci" / "run").read_text().splitlines()
     assert test_command in ci_lines
+
+
+def test_readme_is_under_1500_words():
+    """Counted as `wc -w` counts: every run of non-space characters, code blocks included."""
+    words = len(README.split())
+    assert words < 1500, f"README.md has {words} words: move the detail into a page of docs/"

@@ -1,7 +1,7 @@
 """A whole term on a shared machine: one instructor and two students, each a separate uid.
 
 Real nbgrader exchange, real `course release`, `course grade --course-dir` and the real
-formgrader, in the order the README's "From a clone to graded CSVs" gives: the
+formgrader, in the order the instructor guide's "From a clone to graded CSVs" gives: the
 instructor releases two lessons; the students fetch them, write helper functions and
 submit; the instructor collects and grades, grades a written answer by hand in the
 formgrader (Chromium), re-grades and releases the feedback, which the students fetch;
@@ -222,7 +222,7 @@ def people():
     suffix = f"{os.getpid() % 100000}"
     entries = {role: create_user(f"ltl{suffix}{role}") for role in ("i", "a", "b")}
     exchange = base / "exchange"
-    subprocess.run(["install", "-d", "-m", "1777", str(exchange)], check=True)  # as the README says
+    subprocess.run(["install", "-d", "-m", "1777", str(exchange)], check=True)  # as the guide says
     yield SimpleNamespace(
         instructor=entries["i"], ada=entries["a"], bob=entries["b"], exchange=exchange
     )

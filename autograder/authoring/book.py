@@ -120,15 +120,20 @@ def stage(source):
     return fingerprint("".join(texts))
 
 
-def prepare(out):
-    """Check that `out` is new, empty or an earlier book, and clear the earlier book's pages."""
+def prepare(out, work=WORK, site="book"):
+    """Check that `out` is new, empty or an earlier `site`, and clear that site's pages.
+
+    An earlier build is recognised by its working folder `work`, which is kept.
+    """
     if out.exists() and not out.is_dir():
-        raise CourseError(f"{out} is a file; --out needs a folder")
+        raise CourseError(f"{out} is a file; the {site} needs a folder")
     found = sorted(out.iterdir()) if out.exists() else []
-    if found and not (out / WORK).is_dir():
-        raise CourseError(f"{out} is not empty and holds no earlier book: name a new or empty one")
+    if found and not (out / work).is_dir():
+        raise CourseError(
+            f"{out} is not empty and holds no earlier {site}: name a new or empty one"
+        )
     for path in found:
-        if path.name == WORK:
+        if path.name == work:
             continue
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)

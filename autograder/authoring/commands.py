@@ -1,4 +1,4 @@
-"""The author's commands, ``course build``, ``course release`` and ``course book``.
+"""The author's commands, ``course build``, ``course release``, ``course book`` and ``course docs``.
 
 Each ``register`` adds its commands to the one parser of :mod:`autograder.cli`; the work
 (nbgrader, Sphinx) is imported only when its command runs.
@@ -78,6 +78,22 @@ def register(commands: Commands) -> None:
         "(default: _build/book in the repository)",
     )
 
+    docs = add_command(
+        commands,
+        "docs",
+        run_docs,
+        "build the project's documentation as a static HTML site",
+        ["course docs", "course docs --to ~/logits-docs"],
+        description="Build docs/, the guides for each reader and the internals, into a "
+        "site that needs no network; any warning fails the build.",
+    )
+    docs.add_argument(
+        "--to",
+        metavar="DIR",
+        help="where the site goes: a new or empty folder, or an earlier docs site "
+        "(default: _build/docs in the repository)",
+    )
+
 
 def run_build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from autograder.authoring import build
@@ -97,3 +113,9 @@ def run_book(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from autograder.authoring import book
 
     return book.book(args.out)
+
+
+def run_docs(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from autograder.authoring import docs
+
+    return docs.docs(args.to)

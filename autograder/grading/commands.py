@@ -163,7 +163,7 @@ def register_grade(commands: Commands) -> None:
         "--cluster",
         metavar="ADDRESS",
         help="grade on the Dask cluster whose scheduler is at ADDRESS, e.g. "
-        "tcp://10.0.0.5:8786, instead of local workers (see the README)",
+        "tcp://10.0.0.5:8786, instead of local workers (see docs/instructors.md)",
     )
     grade.add_argument(
         "--timeout",
