@@ -87,7 +87,7 @@ def test_every_bullet_is_tested(name):
             continue
         assert any(phrase in bullet for phrase in quoted), (
             f"{name}: no public case tests the bullet {bullet!r}; add a case with spec='...' "
-            "quoting it in autograder/checks/catalogue.py"
+            "quoting it in its lesson's module of autograder/checks/"
         )
 
 

@@ -15,6 +15,7 @@ import shutil
 import time
 
 import nbformat
+import numpy as np
 from nbconvert.preprocessors import ClearOutputPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, ClearSolutions, LockCells
 
@@ -134,18 +135,26 @@ def stale(root, wanted):
 
 
 # NumPy's exp and log, and BLAS's products, may round the last bit differently on
-# another CPU: compiled expected values then differ by an ulp or two, which is no drift.
-CASES_RTOL = 8 * 2.0**-52
+# another CPU (SIMD loops differ by instruction set): compiled expected values then differ
+# by an ulp or two of their own dtype, which is no drift. A float32 array's values are
+# float32 numbers written as float64, so their ulp is float32's.
+CASES_ULPS = 8
+FLOAT64_EPS = float(np.finfo(np.float64).eps)
 
 
-def close_data(a, b):
-    """Whether two parsed JSON values are equal, numbers up to :data:`CASES_RTOL`."""
+def close_data(a, b, eps=FLOAT64_EPS):
+    """Whether two parsed JSON values are equal, numbers up to :data:`CASES_ULPS` ulps.
+
+    An encoded array (``{"array": dtype, ...}``) compares its numbers in its dtype's ulps.
+    """
     if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(close_data(a[k], b[k]) for k in a)
+        if a.get("array") == b.get("array") and a.get("array") in ("float16", "float32"):
+            eps = np.finfo(a["array"]).eps
+        return a.keys() == b.keys() and all(close_data(a[k], b[k], eps) for k in a)
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(map(close_data, a, b))
+        return len(a) == len(b) and all(close_data(x, y, eps) for x, y in zip(a, b, strict=True))
     if isinstance(a, float) and isinstance(b, float | int) and not isinstance(b, bool):
-        return abs(a - b) <= CASES_RTOL * max(abs(a), abs(b))
+        return abs(a - b) <= CASES_ULPS * eps * max(abs(a), abs(b))
     return a == b
 
 

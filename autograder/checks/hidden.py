@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.checks.catalogue import case
+from autograder.checks.cases_common import case
 from solutions.helpers.judge import Case, loss_of_class_0, squared_norm
 
 Rng = np.random.Generator
