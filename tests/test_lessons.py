@@ -272,3 +272,72 @@ def test_with_the_stubs_each_check_cell_says_where_to_write_the_function(slug, t
             f"{name} is not yet implemented: write it in helpers/{lesson.module}.py, "
             "then run this cell again.\n"
         )
+
+
+NOT_YET = re.compile(r"^(\w+) is not yet implemented: write it in helpers/\w+\.py", re.M)
+
+
+def printed_and_raised(cell):
+    """Everything a cell showed: its stdout and stderr, and each error's rendering."""
+    parts = [cell_text(cell)]
+    for out in cell.outputs:
+        if out.output_type == "error":
+            parts.append("\n".join(out.traceback) or f"{out.ename}: {out.evalue}")
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="session")
+def run_all_with_the_stubs(tmp_path_factory):
+    """Each learner notebook run top to bottom beside the stubs, errors kept: Run All.
+
+    The learner who opens lesson N has written the earlier lessons' functions: their
+    modules are the reference; this lesson's and the later ones' are the stubs.
+    """
+    cache = {}
+
+    def run(slug):
+        if slug not in cache:
+            folder = tmp_path_factory.mktemp(f"lessons-stubs-{slug}")
+            path = lesson_folder(folder, ROOT / "lessons" / f"{slug}.ipynb", ROOT / "helpers")
+            number = next(lesson.number for lesson in LESSONS if lesson.slug == slug)
+            for done in LESSONS[: number - 1]:
+                module = f"{done.module}.py"
+                shutil.copy(ROOT / "solutions" / "helpers" / module, folder / "helpers" / module)
+            nb = nbformat.read(path, as_version=4)
+            NotebookClient(
+                nb,
+                timeout=120,
+                kernel_name="python3",
+                allow_errors=True,  # a learner's Run All stops at an error; we look past it
+                resources={"metadata": {"path": str(folder)}},
+            ).execute(env=beside(folder))
+            cache[slug] = nb
+        return cache[slug]
+
+    return run
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_with_the_stubs_no_cell_calls_a_function_before_its_exercise(slug, run_all_with_the_stubs):
+    """A cell may meet an unwritten function only at or after that function's exercise.
+
+    Otherwise Run All halts there, before the exercise that asks for it. The errors
+    allowed: the one-line "not yet implemented" of a function already asked for, and,
+    once a cell has stopped so, a NameError for a name that cell never got to define.
+    """
+    nb = run_all_with_the_stubs(slug)
+    lesson = next(lesson for lesson in LESSONS if lesson.slug == slug)
+    exercise_at = {name: i - 1 for i, _, name in check_cells(nb)}  # the prose, then the check
+    assert sorted(exercise_at) == sorted(lesson.functions)
+    asked, stopped = set(), False
+    for index, cell in enumerate(nb.cells):
+        asked |= {name for name, at in exercise_at.items() if at <= index}
+        if cell.cell_type != "code":
+            continue
+        named = NOT_YET.findall(printed_and_raised(cell))
+        early = [name for name in named if name not in asked]
+        assert not early, f"cell {index} calls {early} before its exercise:\n{cell.source}"
+        for out in (o for o in cell.outputs if o.output_type == "error"):
+            knock_on = stopped and out.ename == "NameError"
+            assert named or knock_on, f"cell {index}: {out.ename}: {out.evalue}\n{cell.source}"
+            stopped = True

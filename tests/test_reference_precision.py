@@ -259,6 +259,20 @@ def test_binary_cross_entropy_with_logits(dtype, x, y):
     assert_close_ulps(got, exact(mp_bce, y, x, dtype=dtype), 4)
 
 
+def test_the_docstrings_numbers_for_target_0_at_minus_30_and_minus_40():
+    """binary_cross_entropy_with_logits' Notes: 4.25e-18 at -40, which (1 - y)z - log s(z) loses."""
+
+    def folded(z):  # (1 - y) z - log sigmoid(z) with y = 0, in float64
+        return z + np.log1p(np.exp(-z))
+
+    at_40, at_30 = (
+        binary_cross_entropy_with_logits(np.array([z]), np.array([0.0]), reduction="none")[0]
+        for z in (-40.0, -30.0)
+    )
+    assert f"{at_40:.2e}" == "4.25e-18" and folded(-40.0) == 0.0
+    assert f"{1 - folded(-30.0) / at_30:.1%}" == "1.3%"
+
+
 SPARSE_CASES = {
     "[1e4, 0, -1e4] label 0": ([1e4, 0.0, -1e4], 0),
     "[1e4, 0, -1e4] label 1": ([1e4, 0.0, -1e4], 1),

@@ -179,6 +179,8 @@ def keras_cases(rng: Rng, dtype: DType) -> Cases:
         case(y, logits(rng, size, dtype), from_logits=True),
         case(y, distributions(rng, size, dtype, zeros=True) * dtype(2)),
         case(y, distributions(rng, size, dtype), label_smoothing=0.2),
+        # classes along axis 0: smoothed by that axis's size, as Keras 3.16 (3.15: the last's)
+        case(y.T, distributions(rng, size, dtype).T, axis=0, label_smoothing=0.2),
     )
 
 

@@ -89,13 +89,13 @@ SPECS = (
             case(
                 ints([[0, 0, 1], [0, 1, 0], [1, 0, 0]]),
                 f64([[0.3, 0.3, 0.4], [0.3, 0.4, 0.3], [0.1, 0.2, 0.7]]),
-                hint="the article's first model: 1.3783888522474517",
+                hint="the blog post's first model: 1.3783888522474517",
             ),
             case(
                 ints([[0, 0, 1], [0, 1, 0], [1, 0, 0]]),
                 f64([[0.1, 0.2, 0.7], [0.1, 0.7, 0.2], [0.3, 0.4, 0.3]]),
                 example=True,
-                hint="the article's second model: 0.6391075640678003",
+                hint="the blog post's second model: 0.6391075640678003",
             ),
             case(
                 ints([0, 1, 1]),

@@ -408,9 +408,10 @@ def binary_cross_entropy_with_logits(
     .. math:: \ell = -w\,[w_+\, y \log\sigma(z) + (1 - y)\log\sigma(-z)].
 
     Both terms are :math:`\le 0`, so nothing cancels, and :func:`log_sigmoid`
-    keeps each one accurate for any finite logit: at :math:`z = -30` with target
-    0 the loss is :math:`9.36 \times 10^{-14}`, which a formula such as
-    :math:`(1 - y)z - \log\sigma(z)` rounds to 0. The mean is over all
+    keeps each one accurate for any finite logit: at :math:`z = -40` with target
+    0 the loss is :math:`4.25 \times 10^{-18}`, which a formula such as
+    :math:`(1 - y)z - \log\sigma(z)` rounds to 0 (at :math:`z = -30` it is already
+    1.3 % low). The mean is over all
     elements, ignoring `weight`. (``logits`` and ``target`` keep PyTorch's
     names: they hold :math:`z` and :math:`y`.)
 
@@ -473,8 +474,11 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
               \frac{q_k}{\sum_j q_j}, 10^{-7}, 1 - 10^{-7}\Big)
 
     With ``from_logits=True`` the log-probabilities come from
-    :func:`log_softmax` and nothing is clipped. Like Keras, we smooth with the
-    size of `axis`, the number of classes, whichever axis holds them.
+    :func:`log_softmax` and nothing is clipped. We smooth with the size of
+    `axis`, the number of classes, whichever axis holds them, as Keras does from
+    3.16 on (keras-team/keras#23437). Keras 3.0 to 3.15 divide by the length of
+    the *last* axis whatever `axis` is, so with the classes on another axis and
+    ``label_smoothing > 0`` those versions give a different loss.
     (``y_true`` and ``y_pred`` keep Keras's names: they hold :math:`p` and
     :math:`q`, or :math:`z` with ``from_logits=True``.)
 
