@@ -163,7 +163,8 @@ def corpus(tmp_path_factory, request, engine):
     bait.chmod(0o600)
     adversarial.make(submissions, bait)
     quiet = lambda *args: None  # noqa: E731
-    options = {"lessons": [2], "cell_timeout": CELL_TIMEOUT, "say": quiet, **engine}
+    timeout = request.module.CELL_TIMEOUT  # the Dask module's is its own
+    options = {"lessons": [2], "cell_timeout": timeout, "say": quiet, **engine}
     # The run's temp folder is one of the test's own, so that other runs on the machine
     # cannot hide or fake what this one leaves.
     with pytest.MonkeyPatch.context() as patch:
