@@ -37,12 +37,12 @@ from test_adversarial import sandbox_processes
 
 pytestmark = test_adversarial.pytestmark
 WORKERS = test_adversarial.WORKERS  # why four: see there
-# Four times the local pool's. Here four workers share two cores with their nannies and
-# the scheduler, beside a fork bomb and kernels that walk the whole file system at import
+# Twice the local pool's. Here four workers share two cores with their nannies and the
+# scheduler, beside a fork bomb and kernels that walk the whole file system at import
 # (write-gradebook-and-others); a cell of a kernel that hangs nothing took over 5 s, in CI
 # and on a quiet machine, and over 10 s while pip ran beside it, failing its notebook run
 # and so its expected verdict. The price: the hanging cases wait longer.
-CELL_TIMEOUT = 4 * test_adversarial.CELL_TIMEOUT
+CELL_TIMEOUT = 2 * test_adversarial.CELL_TIMEOUT
 AT_THE_WORKER_BOUNDARY = {
     "read-reference-file",
     "read-other-student",
