@@ -832,8 +832,8 @@ CASES += [
         "kernel-litters-and-hangs",
         "the kernel litters its home, temp and socket folders, starts a daemon, then hangs"
         " swallowing interrupts until the watchdog kills it",
-        # 60 cells of 4 s: past the notebook watchdog at any corpus's cell timeout (10
-        # times it: 50 s locally, 200 s on Dask), each cell under that timeout.
+        # 60 cells of 4 s: past the notebook watchdog at either corpus's cell timeout (10
+        # times it: 100 s locally, 200 s on Dask), each cell under that timeout.
         with_last_cells(LITTER, *[HANG] * 60),
         problem="the notebook run stopped after",
     ),
