@@ -832,8 +832,9 @@ CASES += [
         "kernel-litters-and-hangs",
         "the kernel litters its home, temp and socket folders, starts a daemon, then hangs"
         " swallowing interrupts until the watchdog kills it",
-        # 60 cells of 4 s: past the notebook watchdog at either corpus's cell timeout (10
-        # times it: 100 s locally, 200 s on Dask), each cell under that timeout.
+        # 240 s of cells of 4 s: past the notebook watchdog (batch.NOTEBOOK_TIMEOUTS cell
+        # timeouts) of either corpus, each cell under its timeout; a corpus whose watchdog
+        # outlasts it fails this case's problem test, so the two cannot drift silently.
         with_last_cells(LITTER, *[HANG] * 60),
         problem="the notebook run stopped after",
     ),
