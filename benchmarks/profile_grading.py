@@ -1,7 +1,7 @@
 """Where the seconds of grading go: one `course grade` worker, step by step, on a small class.
 
 A class of complete submissions (the reference's helpers) is staged as ``course grade``
-stages it, then graded in this process by the worker's own code (:func:`batch.grade_task`,
+stages it, then graded in this process by the worker's own code (:func:`worker.grade_task`,
 the path local and Dask workers share), with each step's function wrapped in a timer.
 Inside nbgrader's autograde the kernel's start, its start-up until it answers, each
 cell's execution and the kernel's shutdown are timed by wrapping nbclient's methods;
@@ -31,7 +31,8 @@ from pathlib import Path
 from bench_grading import plain_course
 from nbclient import NotebookClient
 
-from autograder.grading import batch, feedback, gradebook, report
+from autograder.grading import batch, feedback, gradebook, report, worker
+from autograder.grading.records import Task
 from autograder.lessons import LESSONS
 from autograder.sandbox import jail, kernel_zygote, trusted
 
@@ -139,23 +140,23 @@ def grade_class(folder, students):
     out = folder / "out"
     template = gradebook.prepare_course(course, gradebook.sqlite_url(course / "gradebook.db"))
     temp = tempfile.mkdtemp(prefix="course-profile-")
-    batch.start_worker(course, template, 1, jail.CELL_TIMEOUT, {}, temp, log=False)
+    worker.start_worker(course, template, 1, jail.CELL_TIMEOUT, {}, temp, log=False)
     for owner, name, step in WRAPPED:
         wrap(owner, name, step)
     results = report.Results(1, [], "none")
     tasks = [
-        batch.Task(f"s{number:03d}", lesson.number, f"s{number:03d}")
+        Task(f"s{number:03d}", lesson.number, f"s{number:03d}")
         for number in range(students)
         for lesson in LESSONS
     ]
     for lesson in LESSONS:  # the slow flag's reference re-check: once per lesson and worker
-        batch.reference_seconds(lesson)
+        worker.reference_seconds(lesson)
     SECONDS.clear()
     CALLS.clear()
     start = time.perf_counter()
     with gradebook.open_gradebook(gradebook.sqlite_url(course / "gradebook.db")) as gb:
         for task in tasks:
-            batch.store(batch.grade_task(task), gb, results, out, course)
+            batch.store(worker.grade_task(task), gb, results, out, course)
     return time.perf_counter() - start, len(tasks)
 
 

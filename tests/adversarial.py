@@ -832,7 +832,7 @@ CASES += [
         "kernel-litters-and-hangs",
         "the kernel litters its home, temp and socket folders, starts a daemon, then hangs"
         " swallowing interrupts until the watchdog kills it",
-        # 240 s of cells of 4 s: past the notebook watchdog (batch.NOTEBOOK_TIMEOUTS cell
+        # 240 s of cells of 4 s: past the notebook watchdog (worker.NOTEBOOK_TIMEOUTS cell
         # timeouts) of either corpus, each cell under its timeout; a corpus whose watchdog
         # outlasts it fails this case's problem test, so the two cannot drift silently.
         with_last_cells(LITTER, *[HANG] * 60),

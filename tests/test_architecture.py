@@ -67,6 +67,52 @@ def test_a_package_imports_only_the_packages_before_it(package):
     assert not wrong, "\n".join(wrong)
 
 
+def module_of(name):
+    """The source file of the dotted module `name` in this repository, or None."""
+    path = ROOT.joinpath(*name.split("."))
+    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def cycle_in(graph):
+    """One import cycle of `graph` ({module: modules it imports}) as a list, or None."""
+    state = {}  # "open" while its imports are being followed, "done" after
+
+    def visit(node, path):
+        state[node] = "open"
+        for other in sorted(graph[node]):
+            if state.get(other) == "open":
+                return [*path[path.index(other) :], other]
+            if other not in state and (found := visit(other, [*path, other])):
+                return found
+        state[node] = "done"
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (found := visit(node, [node])):
+            return found
+    return None
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_no_two_modules_of_a_package_import_each_other_even_through_others(package):
+    """Inside a package the imports point one way too: a stage imports the stages below it."""
+    folder = ROOT / "autograder" / package
+    graph = {}
+    for path in sorted(folder.rglob("*.py")):
+        found = {module_of(name) for name in imported(path)}
+        graph[path] = {other for other in found if other and folder in other.parents} - {path}
+    cycle = cycle_in(graph)
+    assert cycle is None, " -> ".join(str(p.relative_to(ROOT)) for p in cycle)
+
+
+def test_the_cycle_finder_finds_a_cycle_through_three_modules():
+    assert cycle_in({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == ["a", "b", "c", "a"]
+    assert cycle_in({"a": {"b"}, "b": {"c"}, "c": set()}) is None
+
+
 def test_the_student_tools_import_nothing_of_the_grader():
     """`course check` is the notebook's own checking: it cannot disagree with a graded cell."""
     for path in sorted((ROOT / "autograder" / "student").rglob("*.py")):

@@ -24,7 +24,8 @@ import psutil
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder.grading import batch, cluster, gradebook
+from autograder.grading import cluster, gradebook
+from autograder.grading.records import Task
 from autograder.sandbox import jail
 
 pytestmark = [pytest.mark.slow, pytest.mark.nbgrader, pytest.mark.sandbox]
@@ -213,7 +214,7 @@ def test_a_task_that_fails_on_every_try_is_that_submission_s_error_row(
     address, _, _ = dask_cluster
     local, *_ = graded
     monkeypatch.setattr(cluster.gradebook, "fingerprint", lambda *_: "another version")
-    task = batch.Task("ada", 1, "ada")
+    task = Task("ada", 1, "ada")
     done = []
     course, say = local / "course", lambda *_: None
     cluster.run([task], address, course, demo_seed, 30, {}, done.append, say=say)
@@ -233,14 +234,14 @@ def staged(folder, helpers):
 
 
 def job_of(files):
-    return cluster.Job(batch.Task("ada", 1, "ada"), files, "run", 0, "source", 30, ())
+    return cluster.Job(Task("ada", 1, "ada"), files, "run", 0, "source", 30, ())
 
 
 def test_a_job_carries_the_staged_files_and_a_worker_lays_them_out_as_they_were(tmp_path):
     course = tmp_path / "course"
     helpers = {"__init__.py": "", "logits.py": "def logit(p):\n    return p\n"}
     staged(course / "submitted" / "ada" / "lesson-01", helpers)
-    job = job_of(cluster.staged_files(course, batch.Task("ada", 1, "ada")))
+    job = job_of(cluster.staged_files(course, Task("ada", 1, "ada")))
     assert [name for name, _ in job.files] == [
         "01-logits.ipynb",
         "timestamp.txt",

@@ -13,8 +13,7 @@ from autograder.authoring import course
 from autograder.cli import main
 from autograder.errors import CourseError
 from autograder.grading import term
-from autograder.grading.batch import Graded, Task
-from autograder.grading.report import Check
+from autograder.grading.records import Check, Graded, Task
 
 
 def test_grade_takes_submissions_and_out_or_a_course(capsys):

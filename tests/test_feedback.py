@@ -20,7 +20,7 @@ from chromium import needs_chromium, offline_page
 
 from autograder import cli
 from autograder.authoring.release import nbgrader
-from autograder.grading import batch, feedback
+from autograder.grading import batch, feedback, pages
 from autograder.grading.demo import NAIVE_SOFTMAX, reference_helpers, working_copy
 from autograder.lessons import LESSONS, ROOT
 
@@ -72,7 +72,7 @@ def test_library_warnings_go_and_the_students_own_stay_shortened():
 
 
 def test_a_verdict_is_shown_as_inert_text(tmp_path):
-    from autograder.grading.report import Check
+    from autograder.grading.records import Check
 
     message = f"raised ValueError: <img src=x onerror=alert(1)> at {FOLDER}/helpers/x.py"
     rows = [Check("dan", "lesson-02", "softmax", 0.0, 2.0, "failed", message)]
@@ -163,7 +163,7 @@ def test_the_maths_is_inlined_and_nothing_is_fetched(out, student):
     assert "cdn" not in without_images(text).lower()
     loads = r"<(script|img|link|iframe)\b[^>]*\b(src|href)\s*=\s*(?![\"']?data:image/)"
     assert not re.search(loads, text, re.I), "every image inline, no script or style fetched"
-    assert feedback.offline_mathjax()[:2000] in text, "the MathJax of sphinx-mathjax-offline"
+    assert pages.offline_mathjax()[:2000] in text, "the MathJax of sphinx-mathjax-offline"
     policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', text)[1]
     assert "http" not in policy and "'self'" not in policy and "unsafe-eval" not in policy
     assert "default-src 'none'" in policy
@@ -182,7 +182,7 @@ def test_no_path_or_warning_of_the_grading_machine(out, student):
 
 def test_the_page_sizes_are_reasonable(out):
     sizes = {student: len(page(out, student).encode()) for student in STUDENTS}
-    mathjax = len(feedback.offline_mathjax().encode())
+    mathjax = len(pages.offline_mathjax().encode())
     print(f"feedback pages: {sizes} bytes, of which MathJax {mathjax}")
     assert all(size < 4 * 2**20 for size in sizes.values())
 
@@ -241,7 +241,7 @@ def test_nbgraders_generate_feedback_with_the_course_config_is_the_same_safe_pag
     assert PLANTED not in result and "HIDDEN TESTS" not in result
     assert '<a href="#softmax"><code>softmax</code></a>' in result
     assert checks(out)["dan", "softmax"]["message"] in visible_text(result)
-    assert feedback.offline_mathjax()[:2000] in result
+    assert pages.offline_mathjax()[:2000] in result
     assert "cdn" not in without_images(result).lower()
     for path in ("/work", sys.prefix, "site-packages", str(out)):
         assert path not in result, path

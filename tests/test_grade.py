@@ -15,7 +15,8 @@ import zipfile
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder.grading import batch, demo, gradebook
+from autograder.grading import batch, demo, gradebook, worker
+from autograder.grading.records import Task
 from autograder.grading.submissions import discover, rejected_label
 from autograder.lessons import LESSONS
 
@@ -166,7 +167,7 @@ def test_the_code_graded_is_the_students_own(graded):
     classroom, out = graded
     rows = {(r["student_id"], r["lesson"]): r for r in read(out / "submissions.csv")}
     ran = out / "course" / "autograded" / "chloe" / "lesson-04" / "helpers"
-    assert batch.sha256_of(ran) == rows["chloe", "lesson-04"]["helpers_sha256"]
+    assert worker.sha256_of(ran) == rows["chloe", "lesson-04"]["helpers_sha256"]
     assert "rel_entr(q, p)" in (ran / "divergences.py").read_text()
     own = classroom / "chloe" / "helpers" / "divergences.py"
     assert (ran / "divergences.py").read_bytes() == own.read_bytes()
@@ -313,12 +314,12 @@ def test_the_gradebook_can_be_postgresql(graded, tmp_path):
 
 def test_a_lesson_far_slower_than_the_reference_is_flagged(monkeypatch):
     """The rule alone, on measured times: the corpus's slow-but-correct case runs it for real."""
-    monkeypatch.setitem(batch.WORKER, "notebook_timeout", 300)
-    monkeypatch.setitem(batch.WORKER, "reference_seconds", {2: 0.1})
-    task = batch.Task("learner", 2, "learner")
-    assert batch.slowness(task, 1.0, "ran", 12.0) == []  # honest, on a loaded machine
-    slow = batch.slowness(task, 50.0, "ran", 290.0)  # every function just under its limit
+    monkeypatch.setitem(worker.WORKER, "notebook_timeout", 300)
+    monkeypatch.setitem(worker.WORKER, "reference_seconds", {2: 0.1})
+    task = Task("learner", 2, "learner")
+    assert worker.slowness(task, 1.0, "ran", 12.0) == []  # honest, on a loaded machine
+    slow = worker.slowness(task, 50.0, "ran", 290.0)  # every function just under its limit
     assert [problem.split(":")[0] for problem in slow] == ["slow", "slow"]
     assert "50 s" in slow[0] and "0.1 s" in slow[0] and "290 s of its 300 s" in slow[1]
     # A notebook the watchdog stopped is recorded as such, not as slow.
-    assert batch.slowness(task, 1.0, "stopped after 300 s", 300.0) == []
+    assert worker.slowness(task, 1.0, "stopped after 300 s", 300.0) == []

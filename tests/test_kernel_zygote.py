@@ -82,7 +82,7 @@ def worker(monkeypatch):
     monkeypatch.setenv("TMPDIR", str(own))
     monkeypatch.setattr(tempfile, "tempdir", str(own))
     monkeypatch.setenv(kernel.LIMITS_VARIABLE, json.dumps({"RLIMIT_CPU": 120}))
-    monkeypatch.delenv(kernel_zygote.VARIABLE, raising=False)
+    monkeypatch.delenv(kernel.ZYGOTE_VARIABLE, raising=False)
     try:
         zygote = kernel_zygote.ensure()
         assert zygote is not None and zygote.alive()
@@ -181,7 +181,7 @@ def test_the_zygote_holds_nothing_of_the_grader(worker):
     environ = Path(f"/proc/{zygote.process.pid}/environ").read_bytes().split(b"\0")
     names = {entry.partition(b"=")[0].decode() for entry in environ if entry}
     assert names <= {*kernel.KEEP, *kernel.QUIET, "MPLBACKEND", "PATH", "HOME", "TMPDIR"}
-    assert kernel.LIMITS_VARIABLE not in names and kernel_zygote.VARIABLE not in names
+    assert kernel.LIMITS_VARIABLE not in names and kernel.ZYGOTE_VARIABLE not in names
 
 
 def sandboxed_processes():

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograder.grading import report
+from autograder.grading import records, report
 from autograder.grading.report import CHECKS, MAX_CELL, SUBMISSIONS, Scope, safe_cell
 from autograder.sandbox.printable import TRUNCATED
 
@@ -140,7 +140,7 @@ def test_a_huge_cell_an_earlier_version_wrote_reads_back(tmp_path):
 def test_rejected_entries_are_relisted_by_every_run(tmp_path):
     """Their rows belong to no student, so every run, whatever its scope, replaces them."""
     path = tmp_path / "submissions.csv"
-    row = {**dict.fromkeys(SUBMISSIONS, ""), "student_id": f"{report.REJECTED}0123456789ab"}
+    row = {**dict.fromkeys(SUBMISSIONS, ""), "student_id": f"{records.REJECTED}0123456789ab"}
     report.update_csv(path, SUBMISSIONS, [row], Scope({"lesson-01"}))
     report.update_csv(path, SUBMISSIONS, [row], Scope({"lesson-02"}, {"ada"}))
     assert len(report.read_csv(path)) == 1

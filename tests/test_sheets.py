@@ -14,7 +14,7 @@ import pytest
 from chromium import needs_chromium, offline_page
 
 from autograder import cli
-from autograder.grading import batch, feedback, sheets
+from autograder.grading import batch, pages, sheets
 from autograder.grading.demo import reference_helpers, working_copy
 from autograder.lessons import LESSONS, ROOT
 
@@ -110,7 +110,7 @@ def test_nothing_of_a_student_s_markup_can_run(sheet):
         assert live not in mallory.lower(), live
     # The page's own scripts are the MathJax configuration and MathJax, allowed by hash.
     assert len(re.findall(r"<script\b", text)) == 2
-    assert feedback.offline_mathjax()[:2000] in text
+    assert pages.offline_mathjax()[:2000] in text
     policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', text)[1]
     assert "default-src 'none'" in policy and "unsafe-inline'" not in policy.split("style-src")[0]
 

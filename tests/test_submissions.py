@@ -21,7 +21,7 @@ from adversarial import (
     zipped,
 )
 
-from autograder.grading import report, submissions
+from autograder.grading import records, submissions
 from autograder.grading.demo import reference_helpers, working_copy
 from autograder.grading.submissions import discover, rejected_label
 from autograder.lessons import LESSONS
@@ -212,7 +212,7 @@ def test_a_rejected_entry_is_recorded_under_a_label_never_its_name(inbox, tmp_pa
 def test_a_label_is_stable_and_tells_entries_apart():
     assert rejected_label("bad name") == rejected_label("bad name")
     assert rejected_label("bad name") != rejected_label("bad  name")
-    assert rejected_label("bad name").startswith(report.REJECTED)
+    assert rejected_label("bad name").startswith(records.REJECTED)
 
 
 @pytest.mark.parametrize("kind", ["link", "pipe", "file"])

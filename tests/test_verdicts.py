@@ -10,8 +10,8 @@ import pytest
 
 from autograder.checks import catalogue
 from autograder.checks.hidden import seed_for
-from autograder.grading import batch
-from autograder.grading.batch import Task
+from autograder.grading import gradebook, worker
+from autograder.grading.records import Task
 from autograder.lessons import LESSONS
 from autograder.sandbox import trusted
 from solutions.helpers.judge import Outcome
@@ -23,12 +23,12 @@ PUBLIC = len(catalogue.compiled()[NAME].items)
 
 def status_of(outcome, kernel_passed):
     """The checks.csv status of `outcome` when the notebook's graded cell passed or not."""
-    worth = batch.gradebook.points(LESSON)
+    worth = gradebook.points(LESSON)
     outcomes = {name: Outcome(name, "passed", "", PUBLIC) for name in LESSON.functions}
     outcomes[NAME] = outcome
     kernel = {name: worth[name] for name in LESSON.functions}
     kernel[NAME] = worth[NAME] if kernel_passed else 0.0
-    rows = batch.reconcile(Task("ada", LESSON.number, "ada"), outcomes, kernel)
+    rows = worker.reconcile(Task("ada", LESSON.number, "ada"), outcomes, kernel)
     return next(row.status for row in rows if row.grade_id == NAME)
 
 

@@ -9,17 +9,18 @@ grades the feedback shows, the limits and the timeout.
 
 A worker lays out a private nbgrader course of its own, once per run, in its temp folder
 (:func:`gradebook.prepare_course`, as the parent does), writes the job's files into its
-``submitted/`` tree and grades them with :func:`batch.grade_task`, the very function a
-local worker runs, in the same sandbox. It returns plain data (:class:`grading.Graded`):
-the checks rows, how the notebook ran, the helpers' digest, the problems, the feedback
-page and the graded notebook. The parent alone writes the gradebook, the CSVs and the
-feedback, with :func:`batch.store`, as in a local run; the same input and ``--seed``
-give byte-identical ``checks.csv`` and ``grades.csv``.
+``submitted/`` tree and grades them with :func:`worker.grade_task`, the very function a
+local worker runs, in the same sandbox. It returns plain data
+(:class:`~autograder.grading.records.Graded`): the checks rows, how the notebook ran, the
+helpers' digest, the problems, the feedback page and the graded notebook. The parent
+alone writes the gradebook, the CSVs and the feedback, with :func:`batch.store`, as in a
+local run; the same input and ``--seed`` give byte-identical ``checks.csv`` and
+``grades.csv``.
 
 A worker that dies mid-task costs a retry: the scheduler gives the task to another
 worker (up to its ``distributed.scheduler.allowed-failures``, 3 by default), and a task
 that raises is retried :data:`RETRIES` times. A task that fails on every try is that
-submission's error row (:func:`batch.failed`), and the batch finishes.
+submission's error row (:func:`worker.failed`), and the batch finishes.
 
 The run's secret travels with every task: use a cluster on a network you trust, or
 Dask's TLS (``tls://`` addresses). Workers need this package, the same version as the
@@ -40,8 +41,8 @@ from typing import TYPE_CHECKING, Any
 import psutil
 
 from autograder.authoring import release
-from autograder.grading import batch, gradebook
-from autograder.grading.batch import MAX_NOTEBOOK, MAX_TIMESTAMP, Graded, Task
+from autograder.grading import gradebook, worker
+from autograder.grading.records import MAX_NOTEBOOK, MAX_TIMESTAMP, Graded, Task
 from autograder.sandbox import files, jail, kernel_zygote, trusted
 from autograder.sandbox.printable import printable
 
@@ -117,7 +118,7 @@ def outcome(future: "Future", task: Task) -> Graded:
         return future.result()
     except Exception as exc:  # a task that failed on every try is that submission's
         message = printable(f"{type(exc).__name__}: {exc}", 300)
-        return batch.failed(task, f"grading failed on every try: {message}")
+        return worker.failed(task, f"grading failed on every try: {message}")
 
 
 def run(
@@ -174,7 +175,7 @@ def run(
 # -- the worker side -------------------------------------------------------------------
 
 RUN: dict[str, Any] = {}  # this worker process's run: its id, temp folder, course and course digest
-# One task at a time per worker process: its grading state (batch.WORKER, the temp
+# One task at a time per worker process: its grading state (worker.WORKER, the temp
 # folder, the children it kills) is the process's. Run workers with --nthreads 1 and
 # as many processes (--nworkers) as cores.
 LOCK = threading.Lock()
@@ -186,7 +187,7 @@ def grade_remote(job: Job) -> Graded:
         course = course_for(job)
         task = job.task
         unpack(job, course / "submitted" / task.student / task.assignment)
-        graded = batch.grade_task(task)
+        graded = worker.grade_task(task)
         graded_folder = course / "autograded" / task.student / task.assignment
         notebook = graded_folder / task.lesson.notebook
         if graded.notebook_run == "ran" and os.path.lexists(notebook):
@@ -208,7 +209,7 @@ def course_for(job: Job) -> Path:
                 raise RuntimeError(MISMATCH)
             template = gradebook.prepare_course(course, url)
             start = (course, template, job.secret, job.cell_timeout, dict(job.limits), temp)
-            batch.start_worker(*start, log=False)
+            worker.start_worker(*start, log=False)
         except BaseException:
             restore(before)
             jail.remove_tree(temp)
@@ -263,7 +264,7 @@ def forget(run: str | None = None) -> bool:
             zygote.close()
     trusted.ZYGOTE.clear()
     kernel_zygote.stop()  # its socket is in the run's folder
-    batch.WORKER.clear()
+    worker.WORKER.clear()
     restore(RUN["before"])
     jail.remove_tree(RUN["temp"])
     RUN.clear()

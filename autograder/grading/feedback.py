@@ -16,15 +16,14 @@ gives the same page as ``course grade``:
   (``autograder/grading/templates/course-feedback``) extends nbgrader's feedback template:
   each autograded cell is labelled with its function's name and shows its verdict
   beside nbgrader's own output, and the maths is typeset by a MathJax inlined from the
-  ``sphinx-mathjax-offline`` package the book uses, so that the page is one file that
-  renders offline, from disk or an LMS.
+  ``sphinx-mathjax-offline`` package the book uses (:mod:`~autograder.grading.pages`), so
+  that the page is one file that renders offline, from disk or an LMS.
 
 The verdicts are stored per submission in the course, ``verdicts/<student>/<lesson>.json``,
 by the trusted side (:func:`write_verdicts`), after the notebook's kernel is gone: they
 are the re-check's, which covers the hidden cases too.
 """
 
-import functools
 import html
 import json
 import os
@@ -32,9 +31,8 @@ import re
 import sysconfig
 import zipfile
 from collections.abc import Callable, Iterable
-from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from nbformat import NotebookNode
 from nbgrader import utils
@@ -42,33 +40,12 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
 from autograder.errors import CourseError
+from autograder.grading.records import Check
 from autograder.grading.sanitize import clean
 from solutions.helpers.judge import Status
 
-if TYPE_CHECKING:
-    from autograder.grading.report import Check
-
-TEMPLATES = Path(__file__).with_name("templates")
-TEMPLATE = "course-feedback"
 VERDICTS = "verdicts"
-MATHJAX_PACKAGE = "sphinx-mathjax-offline"
-# MathJax 3's TeX input with SVG output: one self-contained file (its fonts are SVG
-# paths), where the CHTML output would fetch web fonts from beside the script.
-MATHJAX_FILE = "sphinx-mathjax-offline/static/mathjax/tex-svg.js"
-# Addresses MathJax names for optional speech-rule data it never loads here; the page
-# names no remote host at all (the Content-Security-Policy would block them anyway).
-REMOTE = re.compile(r"https://cdn\.jsdelivr\.net/npm/")
 MAX_MESSAGE = 2000  # characters of a verdict's message: checks.csv's cap on a cell
-
-
-@functools.cache
-def offline_mathjax() -> str:
-    """The text of the MathJax script the page inlines, from the installed package."""
-    path = Path(str(metadata.distribution(MATHJAX_PACKAGE).locate_file(MATHJAX_FILE)))
-    script = REMOTE.sub("./offline/", path.read_text(encoding="utf-8"))
-    if "</script" in script.lower():  # it could not be inlined as it is
-        raise ValueError(f"{path} cannot be inlined in a <script> element")
-    return script
 
 
 # -- the verdicts ------------------------------------------------------------------------
@@ -78,8 +55,8 @@ def verdicts_path(course_dir: str | Path, student: str, assignment: str) -> Path
     return Path(course_dir) / VERDICTS / student / f"{assignment}.json"
 
 
-def write_verdicts(course_dir: str | Path, checks: Iterable["Check"]) -> None:
-    """Store the trusted verdicts (`report.Check` rows) of one submission."""
+def write_verdicts(course_dir: str | Path, checks: Iterable[Check]) -> None:
+    """Store the trusted verdicts (the rows of checks.csv) of one submission."""
     checks = list(checks)
     if not checks:
         return

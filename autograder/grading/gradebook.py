@@ -19,7 +19,7 @@ import sys
 import warnings
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
@@ -32,10 +32,8 @@ from traitlets.config.loader import PyFileConfigLoader
 from autograder.authoring.release import write_course
 from autograder.errors import CourseError
 from autograder.grading import LATE_POLICIES
+from autograder.grading.records import Task
 from autograder.lessons import LESSONS, ROOT, Lesson
-
-if TYPE_CHECKING:
-    from autograder.grading.batch import Task
 
 # Hand grading: {grade id: (manual score, extra credit)} and {grade id: comment}.
 HandScores = dict[str, tuple[float | None, float | None]]
@@ -201,7 +199,7 @@ def add_submission(gb: Gradebook, assignment: str, student: str) -> None:
 def store(
     gb: Gradebook,
     lesson: Lesson,
-    task: "Task",
+    task: Task,
     auto_scores: dict[str, float],
     flagged: bool = False,
     late_policy: str = LATE_POLICIES[0],

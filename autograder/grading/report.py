@@ -19,9 +19,9 @@ import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from nbgrader.api import Gradebook
 from rich.console import Console
@@ -30,12 +30,9 @@ from rich.table import Table
 from rich.text import Text
 
 from autograder.grading import gradebook
+from autograder.grading.records import REJECTED, Check, Graded, Problem, Task
 from autograder.sandbox.printable import printable, shorten
 from solutions.helpers.judge import Status
-
-if TYPE_CHECKING:  # both import this module
-    from autograder.grading.batch import Graded, Task
-    from autograder.grading.submissions import Problem
 
 GRADES = ("student_id", "lesson", "score", "max_score", "needs_manual_grade")
 CHECKS = ("student_id", "lesson", "grade_id", "function", "score", "max_score", "status", "message")
@@ -66,31 +63,6 @@ NUMERIC = ("score", "max_score", "seed")
 NUMBER = re.compile(r"-?(\d+(\.\d*)?(e[+-]?\d+)?|inf)|nan")
 MAX_CELL = 2000  # characters: a message for a person, not a log
 FIELD_LIMIT = 2**31 - 1  # csv's own cap on a cell read back (128 kB) is lifted to this
-REJECTED = "rejected-entry-"  # the id of a SUBMISSIONS entry that is no student's
-
-
-@dataclass(frozen=True)
-class Check:
-    """One row of checks.csv. The grade id of a function's test cell is its name."""
-
-    student_id: str
-    lesson: str
-    grade_id: str
-    score: float
-    max_score: float
-    status: str
-    message: str
-
-    def row(self) -> dict[str, str]:
-        values = dict(zip(CHECKS[:3], astuple(self)[:3], strict=True))
-        return {
-            **values,
-            "function": self.grade_id,
-            "score": f"{self.score:g}",
-            "max_score": f"{self.max_score:g}",
-            "status": self.status,
-            "message": self.message,
-        }
 
 
 @dataclass
@@ -114,14 +86,14 @@ class Results:
     checks: list[dict[str, str]]  # rows of CHECKS
     submissions: list[dict[str, str]]  # rows of SUBMISSIONS
 
-    def __init__(self, seed: int, problems: Iterable["Problem"], late_policy: str = "none") -> None:
+    def __init__(self, seed: int, problems: Iterable[Problem], late_policy: str = "none") -> None:
         self.seed, self.late_policy = seed, late_policy
         self.problems = list(problems)
         self.grades, self.checks, self.submissions = [], [], []
 
     def add(
         self,
-        task: "Task",
+        task: Task,
         checks: Sequence[Check],
         gb: Gradebook,
         stored: bool = True,
@@ -165,7 +137,7 @@ class Results:
             }
         )
 
-    def add_graded(self, graded: "Graded", gb: Gradebook) -> None:
+    def add_graded(self, graded: Graded, gb: Gradebook) -> None:
         self.add(
             graded.task,
             graded.checks,

@@ -45,6 +45,8 @@ from nbgrader.preprocessors import Execute
 from traitlets import Bool, Integer, default
 from traitlets.config import Config
 
+from autograder.grading.pages import TEMPLATE, TEMPLATES, offline_mathjax
+
 # A notebook's outputs, all cells and MIME types together. The five lessons' solutions
 # produce 0.54 MB at most (see SECURITY.md); 2 MB leaves room for a student's own plots.
 MAX_OUTPUT_BYTES = 2 * 2**20
@@ -332,7 +334,7 @@ COMPILED_TEMPLATES = KeptBytecode()
 class FeedbackExporter(HTMLExporter):
     """The feedback HTML: the course's template, with a Content-Security-Policy.
 
-    Its template is always the course's (:mod:`autograder.grading.feedback`), whatever the
+    Its template is always the course's (:mod:`autograder.grading.pages`), whatever the
     ``HTMLExporter`` configuration nbgrader sets: it extends nbgrader's feedback
     template (reached as ``nbgrader/feedback/index.html.j2``) and inlines an offline
     MathJax. The policy is defence in depth behind :class:`Neutralise`: the page may
@@ -341,8 +343,6 @@ class FeedbackExporter(HTMLExporter):
     """
 
     def __init__(self, config: Config | None = None, **kw: Any) -> None:
-        from autograder.grading.feedback import TEMPLATE, TEMPLATES
-
         forced = Config()
         forced.FeedbackExporter.template_name = TEMPLATE
         forced.FeedbackExporter.extra_template_basedirs = [str(TEMPLATES), str(NBGRADER_TEMPLATES)]
@@ -355,8 +355,6 @@ class FeedbackExporter(HTMLExporter):
         return [PrefixLoader({"nbgrader": FileSystemLoader(str(NBGRADER_TEMPLATES))})]
 
     def _create_environment(self) -> Environment:
-        from autograder.grading.feedback import offline_mathjax
-
         environment = super()._create_environment()
         environment.globals["offline_mathjax"] = offline_mathjax
         environment.bytecode_cache = COMPILED_TEMPLATES

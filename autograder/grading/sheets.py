@@ -30,8 +30,8 @@ from nbformat import NotebookNode
 from nbformat.warnings import DuplicateCellId
 
 from autograder.errors import CourseError
-from autograder.grading.batch import MAX_NOTEBOOK
-from autograder.grading.feedback import TEMPLATES, offline_mathjax
+from autograder.grading.pages import TEMPLATES, offline_mathjax
+from autograder.grading.records import MAX_NOTEBOOK
 from autograder.grading.sanitize import (
     as_text,
     clean,

@@ -41,7 +41,7 @@ from pathlib import Path, PurePosixPath
 
 from autograder.errors import CourseError
 from autograder.grading import lms
-from autograder.grading.report import REJECTED
+from autograder.grading.records import REJECTED, Problem
 from autograder.lessons import LESSONS, Lesson
 from autograder.sandbox.printable import printable
 
@@ -76,13 +76,6 @@ class Work:
     # Whether its files' modification times are when they were submitted: a zip's entry
     # dates, or the file dates of a Moodle or Canvas download.
     dated: bool = False
-
-
-@dataclass(frozen=True)
-class Problem:
-    student: str
-    lesson: str  # an assignment name, or "" for the whole submission
-    message: str
 
 
 # How an entry of a download is identified: (student id, its entry, whether its files' dates

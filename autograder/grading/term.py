@@ -19,17 +19,15 @@ own scores.
 """
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from nbconvert.exporters import NotebookExporter
 from nbgrader.converters.base import NbGraderException
 
 from autograder.errors import CourseError
 from autograder.grading import feedback, gradebook
+from autograder.grading.records import Graded
 from autograder.sandbox import files, jail
-
-if TYPE_CHECKING:  # batch imports this module
-    from autograder.grading.batch import Graded
 
 # Files of a submission that nbgrader's exchange wrote and its feedback steps read:
 # when it was submitted, and the secret that names its feedback in the exchange.
@@ -71,7 +69,7 @@ def grading_paths(course_dir: Path, out: Path | None, db_url: str | None) -> tup
     )
 
 
-def publish(course_dir: Path, grading_course: Path, graded: "Graded") -> None:
+def publish(course_dir: Path, grading_course: Path, graded: Graded) -> None:
     """Put one graded submission where nbgrader looks for it in the course: the graded
     notebook (the formgrader shows it, "Generate Feedback" reads it), the trusted
     verdicts, and the feedback page with the exchange's files (``release_feedback``)."""

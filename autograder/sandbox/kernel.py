@@ -31,6 +31,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 from contextlib import suppress
@@ -49,6 +50,9 @@ KEEP = ("NBGRADER_EXECUTION", "JPY_PARENT_PID", *jail.ONE_THREAD, "LANG", "LC_AL
 QUIET = {"JOBLIB_MULTIPROCESSING": "0"}
 # Where the limits for the kernel come from: JSON set by `course grade` for its workers.
 LIMITS_VARIABLE = "COURSE_SANDBOX_LIMITS"
+# Where the worker's warm kernel zygote listens (:mod:`autograder.sandbox.kernel_zygote`):
+# set in the worker's environment, which nbgrader passes on to this process.
+ZYGOTE_VARIABLE = "COURSE_KERNEL_ZYGOTE"
 # The notebook's CPU time, generous: `course grade` also stops a notebook by the clock.
 CPU_SECONDS = 600
 
@@ -173,12 +177,38 @@ def enter_sandbox(connection_file, worker, hangup=None):
     return home
 
 
+def ask_the_zygote(connection_file):
+    """Have this worker's zygote start the kernel of `connection_file`, and stand in for it
+    until it ends; then exit. Returns at once if there is no zygote to ask."""
+    address = os.environ.get(ZYGOTE_VARIABLE)
+    if not address:
+        return
+    asking = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        asking.connect(address)
+    except OSError:  # it died: this kernel starts cold
+        asking.close()
+        return
+    shared = (*KEEP, LIMITS_VARIABLE)
+    request = {
+        "connection_file": str(connection_file),
+        "cwd": os.getcwd(),
+        "worker": os.getppid(),
+        "environment": {name: os.environ[name] for name in shared if name in os.environ},
+    }
+    asking.sendall(json.dumps(request).encode() + b"\n")
+    answers = asking.makefile("rb")
+    group = int(answers.readline(100) or 0)  # the supervisor's process group: the kernel's
+    if group:
+        signal.signal(signal.SIGINT, lambda *_: os.killpg(group, signal.SIGINT))
+        answers.read()  # until the supervisor ends: the kernel has ended
+    sys.exit(0 if group else "the kernel zygote did not start the kernel")
+
+
 def main(argv):
     die_with_the_worker()
     connection_file = Path(argv[argv.index("-f") + 1]).resolve()
-    from autograder.sandbox import kernel_zygote  # it imports this module
-
-    kernel_zygote.ask(connection_file)  # returns only if this worker has no warm zygote
+    ask_the_zygote(connection_file)  # returns only if this worker has no warm zygote
     home = enter_sandbox(connection_file, os.getppid())
     python = [sys.executable, "-m", "ipykernel_launcher", "-f", str(home / "connection.json")]
     os.execve(sys.executable, python, environment(home))

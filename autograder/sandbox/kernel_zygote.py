@@ -10,11 +10,12 @@ one kernel, exactly as :mod:`autograder.sandbox.kernel` makes one, and then runs
 itself instead of starting a new Python:
 
 1. nbgrader starts the kernel spec's process, ``python -m autograder.sandbox.kernel``, as for any
-   kernel. Where its worker has a zygote (:data:`VARIABLE`), that process asks it for a
-   kernel over a Unix socket (:func:`ask`): the connection file, its working folder, the
-   kernel's environment and limits. It stays as the kernel's stand-in for nbgrader: an
-   interrupt it receives goes to the kernel, and when it ends (nbgrader's shutdown, the
-   watchdog, its worker's death) its socket closes, and the kernel is killed.
+   kernel. Where its worker has a zygote (:data:`kernel.ZYGOTE_VARIABLE`), that process
+   asks it for a kernel over a Unix socket (:func:`kernel.ask_the_zygote`): the connection
+   file, its working folder, the kernel's environment and limits. It stays as the kernel's
+   stand-in for nbgrader: an interrupt it receives goes to the kernel, and when it ends
+   (nbgrader's shutdown, the watchdog, its worker's death) its socket closes, and the
+   kernel is killed.
 2. The zygote forks (:func:`serve`). The fork makes the same private copy of the
    submission's folder and enters the same sandbox (:func:`kernel.enter_sandbox`):
    namespaces, private root with the course's packages masked, unprivileged user,
@@ -47,9 +48,6 @@ from pathlib import Path
 
 from autograder.sandbox import jail, kernel
 
-# Where the worker's zygote listens: set in the worker's environment, which nbgrader
-# passes on to the kernel spec's process.
-VARIABLE = "COURSE_KERNEL_ZYGOTE"
 # What the lessons' notebooks import, and the kernel itself.
 WARM = (
     "numpy",
@@ -148,13 +146,13 @@ def ensure():
     except RuntimeError:  # its kernels start cold, as the formgrader's do
         return None
     atexit.register(ZYGOTE[0].close)
-    os.environ[VARIABLE] = str(ZYGOTE[0].address)
+    os.environ[kernel.ZYGOTE_VARIABLE] = str(ZYGOTE[0].address)
     return ZYGOTE[0]
 
 
 def stop():
     """Stop this worker's zygote, if any: its kernels start cold until :func:`ensure`."""
-    os.environ.pop(VARIABLE, None)
+    os.environ.pop(kernel.ZYGOTE_VARIABLE, None)
     while ZYGOTE:
         ZYGOTE.pop().close()
 
@@ -162,37 +160,6 @@ def stop():
 def folders():
     """The folders of this worker's live zygote, which emptying the temp folder keeps."""
     return {zygote.folder for zygote in ZYGOTE if zygote.alive()}
-
-
-# -- the kernel spec's process ----------------------------------------------------------
-
-
-def ask(connection_file):
-    """Have this worker's zygote start the kernel of `connection_file`, and stand in for it
-    until it ends; then exit. Returns at once if there is no zygote to ask."""
-    address = os.environ.get(VARIABLE)
-    if not address:
-        return
-    asking = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        asking.connect(address)
-    except OSError:  # it died: this kernel starts cold
-        asking.close()
-        return
-    shared = (*kernel.KEEP, kernel.LIMITS_VARIABLE)
-    request = {
-        "connection_file": str(connection_file),
-        "cwd": os.getcwd(),
-        "worker": os.getppid(),
-        "environment": {name: os.environ[name] for name in shared if name in os.environ},
-    }
-    asking.sendall(json.dumps(request).encode() + b"\n")
-    answers = asking.makefile("rb")
-    group = int(answers.readline(100) or 0)  # the supervisor's process group: the kernel's
-    if group:
-        signal.signal(signal.SIGINT, lambda *_: os.killpg(group, signal.SIGINT))
-        answers.read()  # until the supervisor ends: the kernel has ended
-    sys.exit(0 if group else "the kernel zygote did not start the kernel")
 
 
 # -- the zygote -------------------------------------------------------------------------
