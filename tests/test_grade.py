@@ -13,15 +13,17 @@ import shutil
 import zipfile
 
 import pytest
+from chromium import needs_chromium, offline_page
 from nbgrader.api import Gradebook
 
-from autograder.grading import batch, demo, gradebook, worker
+from autograder.grading import batch, classreport, demo, gradebook, worker
 from autograder.grading.records import Task
 from autograder.grading.submissions import discover, rejected_label
 from autograder.lessons import LESSONS
 
 pytestmark = [pytest.mark.slow, pytest.mark.nbgrader, pytest.mark.sandbox]
 
+LOADING = 120_000  # ms: two shared cores take a while over a page with six figures
 FUNCTIONS = {lesson.assignment: lesson.functions for lesson in LESSONS}
 POINTS = {lesson.assignment: gradebook.points(lesson) for lesson in LESSONS}
 
@@ -234,9 +236,50 @@ def test_regrading_the_same_input_is_idempotent(graded, tmp_path):
     classroom, out = graded
     copy = tmp_path / "out"
     shutil.copytree(out, copy, symlinks=True)
-    batch.grade(classroom, copy, lessons=[1], students=["ada"], workers=1, say=lambda *a: None)
+    said = []
+    batch.grade(classroom, copy, lessons=[1], students=["ada"], workers=1, say=said.append)
     for name in ("grades.csv", "checks.csv", "submissions.csv", "run.json"):
         assert (copy / name).read_text() == (out / name).read_text(), name
+    # The class report is the whole class's again, and course grade ends by pointing at it.
+    assert said[-1].startswith(f"Class report: {copy / 'report' / 'index.html'}")
+    assert (copy / "report" / classreport.CSV).read_text() == (
+        out / "report" / classreport.CSV
+    ).read_text()
+
+
+def test_the_class_report_names_each_planted_mistake_and_nothing_else(graded):
+    """The demo's mistakes, each by its id, for the student who made it; ivy's stubs are
+    not attempted, and every other function passed."""
+    _, out = graded
+    rows = read(out / "report" / classreport.CSV)
+    found = {(r["lesson"], r["function"], r["mistake"]): r["who"] for r in rows}
+    assert found == {
+        ("lesson-02", "softmax", "no-max-shift"): "dan",
+        ("lesson-04", "kl_divergence", "kl-argument-order"): "chloe",
+        ("lesson-03", "binary_entropy", "too-slow"): "finn",
+        **{("lesson-02", name, "does-not-import"): "eve" for name in FUNCTIONS["lesson-02"]},
+    }
+    attempted = {(r["lesson"], r["function"]): r["attempted"] for r in rows}
+    # Lesson 2: everyone but ivy (stubs) and gus (no helpers/); lesson 4 the same.
+    assert attempted["lesson-02", "softmax"] == attempted["lesson-04", "kl_divergence"] == "7"
+
+
+@needs_chromium
+def test_the_class_report_opens_offline_with_its_figures(graded):
+    _, out = graded
+    url = (out / "report" / "index.html").as_uri()
+    with offline_page(url, LOADING) as (tab, requests, refused, errors):
+        figures = tab.evaluate(
+            "() => [...document.images].map(i => i.complete && i.naturalWidth > 300)"
+        )
+        links = tab.evaluate("() => [...document.links].map(a => a.getAttribute('href'))")
+        scripts = tab.evaluate("() => document.scripts.length")
+    assert figures == [True] * 6  # the scores, and one per lesson
+    assert requests == [url] and refused == [] and errors == []
+    assert scripts == 0
+    assert "../feedback/dan/lesson-02.html" in links
+    for link in links:
+        assert (out / "report" / link).resolve().is_file(), link
 
 
 def test_malformed_entries_are_recorded_and_skipped(graded, tmp_path):

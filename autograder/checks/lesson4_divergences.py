@@ -23,7 +23,11 @@ SPECS = (
         "kl_divergence",
         (
             case(
-                f64([0.5, 0.5]), f64([0.9, 0.1]), example=True, hint="KL(p||q) = sum p log(p / q)"
+                f64([0.5, 0.5]),
+                f64([0.9, 0.1]),
+                example=True,
+                # The swapped arguments' answer, named: the mistake this case sees most.
+                hint="KL(p||q) = sum p log(p / q); 0.368 is KL(q||p): KL is not symmetric",
             ),
             case(
                 f64([0.9, 0.1]),

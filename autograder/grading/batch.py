@@ -37,7 +37,15 @@ from nbgrader.utils import parse_utc
 from autograder.authoring import course as course_layout
 from autograder.authoring.release import helpers_for, outside_repository
 from autograder.errors import CourseError
-from autograder.grading import LATE_POLICIES, gradebook, lms, report, similarity, term
+from autograder.grading import (
+    LATE_POLICIES,
+    classreport,
+    gradebook,
+    lms,
+    report,
+    similarity,
+    term,
+)
 from autograder.grading.pool import run_pool
 from autograder.grading.records import MAX_NOTEBOOK, MAX_TIMESTAMP, Graded, Problem, Task
 from autograder.grading.submissions import Work, discover, files_date
@@ -299,4 +307,5 @@ def grade(
     results.write(out, scope)
     report.summary(out, say)
     similarity.report(out, course, say)
+    classreport.write(out, say=say)
     return 0

@@ -1,4 +1,5 @@
-"""The instructor's commands: ``course grade``, ``export``, ``feedback-zips`` and ``demo``.
+"""The instructor's commands: ``course grade``, ``export``, ``feedback-zips``, ``sheets``,
+``report`` and ``demo``.
 
 Each ``register`` adds its commands to the one parser of :mod:`autograder.cli`; the work
 (nbgrader, the sandbox, Dask) is imported only when its command runs. Every default
@@ -115,6 +116,25 @@ def register(commands: Commands) -> None:
     add_out(sheets)
     sheets.add_argument("--to", required=True, metavar="DIR", help="where the sheets go")
     add_lessons(sheets, "only these lessons, e.g. 1,3 (default: every lesson graded)")
+
+    class_report = add_command(
+        commands,
+        "report",
+        run_report,
+        "what the class misunderstands: the named mistakes per function, and who holds them",
+        ["course report ~/logits-grades", "course report ~/logits-grades --to ~/show --anonymous"],
+        description="Write DIR/index.html and DIR/misconceptions.csv from what course grade "
+        "left in OUT (course grade writes them into OUT/report after every run): per lesson "
+        "and function, who attempted, passed and failed it, and each named mistake with how "
+        "many students hold it. One private page that opens offline.",
+    )
+    add_out(class_report)
+    class_report.add_argument(
+        "--to", metavar="DIR", help="where the report goes (default: OUT/report)"
+    )
+    class_report.add_argument(
+        "--anonymous", action="store_true", help="counts only, no student id: to show the class"
+    )
 
     demo = add_command(
         commands,
@@ -255,6 +275,13 @@ def run_feedback_zips(args: argparse.Namespace, parser: argparse.ArgumentParser)
     from autograder.grading import feedback
 
     return feedback.main(args.out, args.to)
+
+
+def run_report(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from autograder.grading import classreport
+
+    classreport.write(args.out, args.to, args.anonymous)
+    return 0
 
 
 def run_demo(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

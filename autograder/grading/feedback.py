@@ -43,6 +43,7 @@ from autograder.errors import CourseError
 from autograder.grading.records import Check
 from autograder.grading.sanitize import clean
 from solutions.helpers.judge import Status
+from solutions.helpers.misconceptions import BY_ID, UNNAMED, mistake_of
 
 VERDICTS = "verdicts"
 MAX_MESSAGE = 2000  # characters of a verdict's message: checks.csv's cap on a cell
@@ -121,7 +122,11 @@ def shown_verdict(verdict: dict[str, Any], hide: Callable[[str], str]) -> dict[s
         c if c.isprintable() or c == "\n" else "\ufffd" for c in str(verdict.get("message", ""))
     )
     text = hide(text[:MAX_MESSAGE])
-    return {"status": status, "html": clean(html.escape(text)) if text else ""}
+    shown = {"status": status, "html": clean(html.escape(text)) if text else ""}
+    mistake = mistake_of(status, text)
+    if mistake not in (None, UNNAMED):  # the class report's name for it: one vocabulary
+        shown |= {"mistake": mistake, "means": BY_ID[mistake].says}
+    return shown
 
 
 # -- no path or warning of the grading machine --------------------------------------------
