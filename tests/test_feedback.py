@@ -155,6 +155,8 @@ def test_the_naive_softmax_page_teaches_what_the_judge_said(out):
     text = visible_text(page(out, "dan"))
     assert message in text
     assert "exp overflowed: subtract the max of each row first" in text
+    # and names the mistake as the class report counts it
+    assert "The mistake, no-max-shift: the function exponentiates without shifting" in text
 
 
 @pytest.mark.parametrize("student", STUDENTS)

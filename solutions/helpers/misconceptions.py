@@ -32,7 +32,7 @@ class Misconception:
 
 
 MISCONCEPTIONS = (
-    Misconception("does-not-import", "the module does not import: a syntax error, or a bad import"),
+    Misconception("does-not-import", "does not import: a syntax error, or an import that fails"),
     Misconception("too-slow", "runs past the time allowed: an endless loop, or far too slow"),
     Misconception("mutated-input", "changes its input in place instead of working on a copy"),
     Misconception(
