@@ -13,7 +13,7 @@ import shutil
 import zipfile
 
 import pytest
-from chromium import needs_chromium, offline_page
+from chromium import ARTIFACTS, needs_chromium, offline_page
 from nbgrader.api import Gradebook
 
 from autograder.grading import batch, classreport, demo, gradebook, worker
@@ -274,6 +274,9 @@ def test_the_class_report_opens_offline_with_its_figures(graded):
         )
         links = tab.evaluate("() => [...document.links].map(a => a.getAttribute('href'))")
         scripts = tab.evaluate("() => document.scripts.length")
+        # The README's picture of the report (docs/report-example.png) is this screenshot.
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        tab.locator("#lesson-02").screenshot(path=os.path.join(ARTIFACTS, "report.png"))
     assert figures == [True] * 6  # the scores, and one per lesson
     assert requests == [url] and refused == [] and errors == []
     assert scripts == 0

@@ -16,7 +16,7 @@ import pytest
 from mistakes import MISTAKES, lesson_of, module_source
 from named_mistakes import NAMED
 
-from autograder.grading import batch, classreport
+from autograder.grading import batch, classreport, report
 from autograder.grading.demo import reference_helpers, working_copy
 from autograder.lessons import LESSONS
 from solutions import helpers as reference
@@ -131,7 +131,7 @@ def test_the_class_report_counts_exactly_the_planted_mistakes(out):
     }
     found = {
         (row["lesson"], row["function"], student, row["mistake"])
-        for row in csv.DictReader((out / "report" / classreport.CSV).open(newline=""))
+        for row in report.read_csv(out / "report" / classreport.CSV)
         for student in row["who"].split()
     }
     wrong = {(lesson, function, student) for lesson, function, student, _ in planted}
