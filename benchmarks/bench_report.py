@@ -21,7 +21,9 @@ Usage::
 """
 
 import argparse
+import contextlib
 import csv
+import io
 import statistics
 import tempfile
 import time
@@ -67,7 +69,8 @@ def main():
     with tempfile.TemporaryDirectory() as temp:
         root = Path(temp)
         make_class(root / "class", args.graded)
-        grading = timed(batch.grade, root / "class", root / "out", say=quiet)
+        with contextlib.redirect_stdout(io.StringIO()):  # the grader's summary table
+            grading = timed(batch.grade, root / "class", root / "out", say=quiet)
         small = timed(classreport.write, root / "out", root / "small-report", say=quiet)
         per_submission = (grading - small) / args.graded
         scaled_out(root / "out", root / "big", args.students)
