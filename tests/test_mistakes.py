@@ -8,10 +8,12 @@ from collections import Counter
 
 import pytest
 from mistakes import MISTAKES, learner_module, lesson_of, module_source
+from named_mistakes import NAMED
 
 import solutions.helpers as reference
 from autograder.lessons import LESSONS, ROOT
 from solutions.helpers import checking, judge
+from solutions.helpers.misconceptions import BY_ID, UNNAMED
 
 FAILED = ("failed", "error", "timeout")
 BY_NAME = {m.name: m for m in MISTAKES}
@@ -39,6 +41,16 @@ def test_course_check_fails_it_and_names_it(mistake):
     assert outcome.status in FAILED, f"{mistake.name} passed: {outcome.message}"
     for word in mistake.words:
         assert word in outcome.message
+
+
+def test_course_check_names_the_mistake_as_the_class_report_counts_it(mistake):
+    said = []
+    checking.report(learner_module(mistake), names=[mistake.function], say=said.append)
+    named = NAMED[mistake.name]
+    if named == UNNAMED:
+        assert not [line for line in said if "The mistake" in line], said
+    else:
+        assert f"      The mistake, {named}: {mistake.function} {BY_ID[named].says}." in said
 
 
 def test_the_graded_cell_fails_with_the_same_message(mistake, monkeypatch):
@@ -70,7 +82,11 @@ def test_the_check_cell_never_calls_a_failure_exact_or_close(mistake, monkeypatc
             assert f"{line}exact" not in out and f"{line}close (" not in out
     outcome = checking.outcome_of(module, spec)
     label = judge.Status(outcome.status).label
-    assert out.endswith(f"{mistake.function} {label}: {outcome.message}\n"), out
+    verdict = f"{mistake.function} {label}: {outcome.message}\n"
+    named = NAMED[mistake.name]  # then the mistake's name, as the class report counts it
+    if named != UNNAMED:
+        verdict += f"The mistake, {named}: {mistake.function} {BY_ID[named].says}.\n"
+    assert out.endswith(verdict), out
 
 
 @pytest.mark.parametrize("name", sorted({m.function for m in MISTAKES}))

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import judge
+from . import judge, misconceptions
 from .judge import Status
 
 TIME_LIMIT = 10  # seconds per function: generous for these tiny inputs, short for a hang
@@ -162,6 +162,16 @@ def examples(name):
         print(f"{name}: all {outcome.judged} public cases pass; the graded cell runs the same")
     else:
         print(f"{name} {Status(outcome.status).label}: {outcome.message}")
+        print_mistake(outcome, print)
+
+
+def print_mistake(outcome, say, indent=""):
+    """Say the name of the mistake behind a wrong verdict, as the feedback and the class
+    report name it (:mod:`helpers.misconceptions`); nothing where no rule names it."""
+    mistake = misconceptions.mistake_of(outcome.status, outcome.message)
+    if mistake not in (None, misconceptions.UNNAMED):
+        says = misconceptions.BY_ID[mistake].says
+        say(f"{indent}The mistake, {mistake}: {outcome.function} {says}.")
 
 
 def report(module, names=(), lessons=(), say=print):
@@ -185,6 +195,7 @@ def report(module, names=(), lessons=(), say=print):
             say(f"  {label:<20} {name}{detail}")
             if outcome.status not in (Status.PASSED, Status.NOT_IMPLEMENTED):
                 say(f"      {outcome.message}")
+                print_mistake(outcome, say, indent="      ")
     say("\n" + ", ".join(f"{n} {s.label}" for s, n in counts.items() if n))
     return 0 if counts[Status.PASSED] == sum(counts.values()) else 1
 
