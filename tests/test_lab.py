@@ -16,6 +16,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
@@ -258,3 +259,64 @@ def test_the_first_hour_of_lesson_1_in_chromium(start_lab, fresh_clone):
             page.screenshot(path=os.path.join(ARTIFACTS, "lab-first-hour.png"))
         finally:
             browser.close()
+
+
+def printed_url(server, lines, wait=90):
+    """The first URL with a token the server prints; every line it prints goes to `lines`,
+    until it ends (read by a thread of the server's, which the caller joins)."""
+    found = threading.Event()
+
+    def read():  # the whole output, so that the server never blocks on a full pipe
+        for line in server.stdout:
+            lines.append(line)
+            if re.search(r"http://127\.0\.0\.1:\d+/\S*token=", line):
+                found.set()
+
+    server.reader = threading.Thread(target=read, daemon=True)
+    server.reader.start()
+    assert found.wait(wait), "".join(lines)
+    line = next(line for line in lines if "token=" in line)
+    return re.search(r"http://127\.0\.0\.1:\d+/\S+", line).group(0)
+
+
+@needs_chromium
+def test_the_url_course_lab_prints_logs_in_on_lesson_1_beside_helpers(tmp_path, fresh_clone):
+    """A headless or remote student copies the link `course lab` prints, exactly as
+    printed, with the token Jupyter made: it must log in, open lesson 1, and show
+    lessons/ beside helpers/."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(fresh_clone),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+    }
+    command = [sys.executable, "-m", "autograder.cli", "lab", "--no-browser"]
+    command += [f"--port={free_port()}", "--ip=127.0.0.1"]
+    server = subprocess.Popen(
+        command,
+        cwd=fresh_clone,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines = []
+    try:
+        url = printed_url(server, lines)
+        assert url.count("?") == 1, url
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page()
+                page.goto(url)
+                page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+                page.wait_for_function(LISTED_BESIDE_LESSONS, timeout=30_000)
+                assert f"/lab/tree/lessons/{LESSONS[0].notebook}" in page.url
+                assert "Could not find path" not in page.evaluate("() => document.body.textContent")
+            finally:
+                browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        server.reader.join(timeout=30)
+        server.stdout.close()

@@ -18,10 +18,9 @@ import tempfile
 from pathlib import Path
 
 from autograder.errors import CourseError
-from autograder.lessons import LESSONS, ROOT
+from autograder.lessons import ROOT
+from autograder.student import landing as start_page
 
-# Lesson 1 open, and the file browser at the root, where lessons/ and helpers/ sit side by side.
-STUDENT_LANDING = f"/lab/tree/lessons/{LESSONS[0].notebook}?file-browser-path=/"
 # nbgrader's instructor tools, of no use to a student outside a course directory: the
 # formgrader, "Create Assignment" (which edits grading metadata), and the assignment and
 # course lists, which look for an exchange that is not there ("Error fetching courses!").
@@ -113,9 +112,11 @@ def main(jupyter_args=(), course_dir=None, say=print):
         say(f"Fix: from {ROOT}, run  python3 -m pip install -e .  (in the venv you use).")
         return 1
     if course_dir is None:
-        root, landing = ROOT, STUDENT_LANDING
+        # Lesson 1 open, the file browser at the root: lessons/ and helpers/ side by side,
+        # through a page whose printed URL logs in (autograder.student.landing).
+        root, landing = ROOT, start_page.PATH
         disabled = INSTRUCTOR_PLUGINS + OFFLINE_PLUGINS
-        servers = dict.fromkeys(INSTRUCTOR_SERVER_EXTENSIONS, False)
+        servers = dict.fromkeys(INSTRUCTOR_SERVER_EXTENSIONS, False) | {start_page.__name__: True}
         mode = [f"--ServerApp.jpserver_extensions={servers!r}"]
     else:
         root, landing = Path(course_dir).resolve(), "/formgrader"
