@@ -53,6 +53,21 @@ def test_unknown_name_is_a_usage_error():
     assert run.stderr.startswith("usage: course check")
 
 
+def test_a_function_outside_the_chosen_lessons_is_a_usage_error_not_a_silent_pass():
+    """It would check nothing and exit 0; both commands say where the function is."""
+    run = course("check", "softmax", "--lessons", "1")
+    assert run.returncode == 2 and run.stdout == ""
+    assert "softmax is in lesson 2, not in --lessons 1" in run.stderr
+    assert course("check", "softmax", "--lessons", "1,2", "--reference").returncode == 0
+    helpers = subprocess.run(
+        [sys.executable, "-m", "helpers", "softmax", "--lessons", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert helpers.returncode == 2 and "softmax is in lesson 2" in helpers.stderr
+
+
 def test_a_learner_package_that_does_not_import_is_reported(tmp_path):
     (tmp_path / "helpers").mkdir()
     (tmp_path / "helpers" / "__init__.py").write_text("def softmax(z:\n")

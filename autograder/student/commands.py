@@ -41,7 +41,7 @@ def register(commands: Commands) -> None:
 
 
 def run_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    problem = checking.unknown_names(args.names)
+    problem = checking.usage_problem(args.names, args.lessons)
     if problem:
         parser.error(problem)
     from autograder.student import selfcheck

@@ -246,14 +246,21 @@ def add_arguments(parser):
     )
 
 
-def unknown_names(names):
-    """A usage error's words for names that are not graded functions, or None."""
-    _, specs = compiled()
+def usage_problem(names, lessons=()):
+    """A usage error's words for names that are not graded functions, or that the chosen
+    `lessons` do not grade (which would check nothing), or None."""
+    catalogue, specs = compiled()
     unknown = [name for name in names if name not in specs]
     if unknown:
         return f"no graded function named {', '.join(unknown)}; the graded functions are: " + (
             ", ".join(specs)
         )
+    lesson_of = {name: lesson["number"] for lesson in catalogue for name in lesson["functions"]}
+    outside = [name for name in names if lessons and lesson_of[name] not in lessons]
+    if outside:
+        where = ", ".join(f"{name} is in lesson {lesson_of[name]}" for name in outside)
+        chosen = ",".join(map(str, sorted(lessons)))
+        return f"{where}, not in --lessons {chosen}: add its lesson, or leave --lessons out"
     return None
 
 
@@ -267,7 +274,7 @@ def main(argv=None):
     )
     add_arguments(parser)
     args = parser.parse_args(argv)
-    problem = unknown_names(args.names)
+    problem = usage_problem(args.names, args.lessons)
     if problem:
         parser.error(problem)
     try:
