@@ -6,12 +6,14 @@
   argparse's: the usage line and the problem on stderr, exit status 2.
 - A :class:`~autograder.errors.CourseError` (bad input the user can fix) is one line on
   stderr, ``course <command>: <problem>``, exit status 1.
+- A reader that leaves early (``course check | head``) ends the command quietly, status 1.
 - Anything else is a bug and keeps its traceback.
 - Otherwise the command's own status: 0 when all went well, 1 when what was checked
   failed (``course check``, ``course build --check``).
 """
 
 import argparse
+import os
 import sys
 from importlib import metadata
 
@@ -46,9 +48,16 @@ def main(argv=None):
         chosen.error(f"unrecognized arguments: {' '.join(rest)}")
     args.rest = rest
     try:
-        return args.run(args, chosen)
+        status = args.run(args, chosen)
+        sys.stdout.flush()  # where a reader that left early is met, if not before
+        return status
     except CourseError as exc:
         print(f"course {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # The reader of our output left (`course check | head`): stop quietly, as `cat`
+        # does. Python's own flush at exit would fail again, so stdout goes nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
 
 

@@ -68,6 +68,18 @@ def test_a_function_outside_the_chosen_lessons_is_a_usage_error_not_a_silent_pas
     assert helpers.returncode == 2 and "softmax is in lesson 2" in helpers.stderr
 
 
+def test_a_reader_that_leaves_early_ends_the_check_quietly():
+    """`course check | head`: the reader closes after its first line; no traceback."""
+    command = [sys.executable, "-m", "autograder.cli", "check", "--reference"]
+    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert run.stdout.readline().startswith("Checking ")
+    run.stdout.close()  # the 30 lines of verdicts still to come have nowhere to go
+    errors = run.stderr.read()
+    run.stderr.close()
+    assert run.wait(timeout=60) == 1
+    assert errors == ""
+
+
 def test_a_learner_package_that_does_not_import_is_reported(tmp_path):
     (tmp_path / "helpers").mkdir()
     (tmp_path / "helpers" / "__init__.py").write_text("def softmax(z:\n")
