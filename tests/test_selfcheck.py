@@ -1,5 +1,6 @@
 """`course check`: the learner's self-check, its verdicts and its teaching messages."""
 
+import os
 import subprocess
 import sys
 import types
@@ -71,7 +72,10 @@ def test_a_function_outside_the_chosen_lessons_is_a_usage_error_not_a_silent_pas
 def test_a_reader_that_leaves_early_ends_the_check_quietly():
     """`course check | head`: the reader closes after its first line; no traceback."""
     command = [sys.executable, "-m", "autograder.cli", "check", "--reference"]
-    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    unbuffered = {**os.environ, "PYTHONUNBUFFERED": "1"}  # each line written as it comes
+    run = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=unbuffered
+    )
     assert run.stdout.readline().startswith("Checking ")
     run.stdout.close()  # the 30 lines of verdicts still to come have nowhere to go
     errors = run.stderr.read()
