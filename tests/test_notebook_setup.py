@@ -20,7 +20,7 @@ from solutions.helpers.checking import compare
 
 pytestmark = [pytest.mark.slow]
 
-SETUP = "%load_ext helpers.checking\nimport helpers"
+SETUP = "%reload_ext helpers.checking\nimport helpers"
 WHERE_IT_FAILED = """\
 import traceback
 try:
@@ -72,6 +72,13 @@ def test_a_function_not_yet_written_fails_in_one_line(kernel):
     assert f"    {line}\n" in (ROOT / "lessons" / "README.md").read_text(), "the README shows it"
 
 
+def test_running_the_setup_cell_again_says_nothing(kernel):
+    assert run(kernel, SETUP) == []
+    assert run(kernel, SETUP) == [], "no 'already loaded' for a cell run twice"
+    [error] = run(kernel, "helpers.logit(0.5)")  # and the extension works as before
+    assert len(error["traceback"]) == 1, error["traceback"]
+
+
 def test_other_not_implemented_errors_keep_their_traceback(kernel):
     run(kernel, SETUP)
     [error] = run(kernel, "raise NotImplementedError('not a stub')")
@@ -102,7 +109,7 @@ def test_every_lesson_sets_up_through_helpers_checking(lesson):
     for folder in ("solutions", "lessons"):
         nb = nbformat.read(ROOT / folder / lesson.notebook, as_version=4)
         setup = next(cell for cell in nb.cells if cell.cell_type == "code")
-        assert re.search(r"^%load_ext helpers\.checking$", setup.source, re.M), folder
+        assert re.search(r"^%reload_ext helpers\.checking$", setup.source, re.M), folder
         # A later `%autoreload 2` would undo the extension's --full.
         assert not re.search(r"^%autoreload", setup.source, re.M), folder
 

@@ -355,7 +355,10 @@ def at(mask, shown=4):
 
 
 def load_ipython_extension(ipython):
-    """Set up a lesson's notebook: ``%load_ext helpers.checking`` in its first code cell.
+    """Set up a lesson's notebook: ``%reload_ext helpers.checking`` in its first code cell.
+
+    ``%reload_ext`` loads it the first time, and running the cell again says nothing
+    (``%load_ext`` would say the extension is already loaded).
 
     - ``%autoreload``: every cell runs your latest saved ``helpers``, without a restart.
       Whole modules are reloaded (``--full``): by default IPython 9 recompiles only the
@@ -366,7 +369,7 @@ def load_ipython_extension(ipython):
     """
     from IPython.core.error import UsageError  # here: only a notebook needs IPython
 
-    ipython.run_line_magic("load_ext", "autoreload")
+    ipython.extension_manager.load_extension("autoreload")  # quiet if already loaded
     try:
         ipython.run_line_magic("autoreload", "2 --full")
     except UsageError:
