@@ -72,6 +72,26 @@ def test_a_function_not_yet_written_fails_in_one_line(kernel):
     assert f"    {line}\n" in (ROOT / "lessons" / "README.md").read_text(), "the README shows it"
 
 
+def test_a_name_a_failed_cell_would_have_defined_fails_in_one_line(kernel):
+    run(kernel, SETUP)
+    [stopped] = run(kernel, "Z = helpers.linear_logits(1, 2, 3)")  # the cell that stops early
+    assert stopped["ename"] == "NotImplementedError"
+    [later] = run(kernel, "Z.shape")  # and the next cell, which needs its Z
+    assert later["ename"] == "NameError"
+    assert later["traceback"] == [
+        "NameError: name 'Z' is not defined. If a cell above defines it, run that cell "
+        "first: it may have stopped at a function not yet written."
+    ]
+
+
+def test_a_name_error_inside_a_helper_keeps_its_traceback(kernel, tmp_path):
+    run(kernel, SETUP)
+    stub = 'raise NotImplementedError("write logit in helpers/logits.py")'
+    save(tmp_path / "helpers" / "logits.py", stub, "return undefined_name")
+    [error] = run(kernel, "helpers.logit(0.5)")
+    assert error["ename"] == "NameError" and len(error["traceback"]) > 1, "the learner's bug"
+
+
 def test_running_the_setup_cell_again_says_nothing(kernel):
     assert run(kernel, SETUP) == []
     assert run(kernel, SETUP) == [], "no 'already loaded' for a cell run twice"

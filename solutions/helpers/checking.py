@@ -17,6 +17,7 @@ whether two values are exactly, nearly or not equal.
 
 import argparse
 import importlib
+import re
 import signal
 import traceback
 from contextlib import contextmanager
@@ -29,6 +30,10 @@ from . import judge, misconceptions
 from .judge import Status
 
 TIME_LIMIT = 10  # seconds per function: generous for these tiny inputs, short for a hang
+HERE = Path(__file__).parent  # helpers/, the learner's package
+# The file IPython compiles a notebook cell into: ipykernel's /tmp/ipykernel_<pid>/<n>.py,
+# or IPython's own <ipython-input-...>.
+CELL = r"ipykernel_\d+[/\\]\d+\.py$|^<ipython-input-"
 
 
 class TookTooLong(BaseException):
@@ -374,21 +379,32 @@ def load_ipython_extension(ipython):
         ipython.run_line_magic("autoreload", "2 --full")
     except UsageError:
         ipython.run_line_magic("autoreload", "2")
-    ipython.set_custom_exc((NotImplementedError,), show_not_implemented)
+    ipython.set_custom_exc((NotImplementedError, NameError), show_in_one_line)
 
 
-def show_not_implemented(shell, etype, value, tb, tb_offset=None):
-    """IPython's handler for NotImplementedError: one line if a function of helpers/ raised it.
+def show_in_one_line(shell, etype, value, tb, tb_offset=None):
+    """IPython's handler for NotImplementedError and NameError: one line, where it says all.
 
-    That is a function not yet written. A NotImplementedError from anywhere else keeps
-    its full traceback.
+    A NotImplementedError raised by a function of helpers/ is a function not yet written;
+    a NameError raised by a cell itself is, in a lesson, most often a name that a cell
+    above defines but that stopped early. Raised anywhere else, both keep their traceback.
     """
-    where = traceback.extract_tb(tb)[-1]
-    if Path(where.filename).parent == Path(__file__).parent:
-        line = (
+    line = one_line(etype, value, traceback.extract_tb(tb)[-1])
+    if line:  # IPython prints an exception through its _render_traceback_, if it has one
+        value._render_traceback_ = lambda: [line]
+    shell.showtraceback((etype, value, tb), tb_offset=tb_offset, running_compiled_code=True)
+
+
+def one_line(etype, value, where):
+    """The one line for an exception raised at frame `where`, or None for its traceback."""
+    if issubclass(etype, NotImplementedError) and Path(where.filename).parent == HERE:
+        return (
             f"{where.name} is not yet implemented: write it in "
             f"helpers/{Path(where.filename).name}, then run this cell again."
         )
-        # IPython prints an exception through its _render_traceback_, if it has one.
-        value._render_traceback_ = lambda: [line]
-    shell.showtraceback((etype, value, tb), tb_offset=tb_offset, running_compiled_code=True)
+    if issubclass(etype, NameError) and re.search(CELL, where.filename):
+        return (
+            f"NameError: {value}. If a cell above defines it, run that cell first: "
+            "it may have stopped at a function not yet written."
+        )
+    return None
