@@ -168,6 +168,33 @@ def test_a_hang_is_a_timeout_not_a_hang(monkeypatch):
     assert outcome_of("sigmoid", forever).status == "timeout"
 
 
+def test_the_check_cell_stops_an_endless_function_with_course_checks_message(monkeypatch, capsys):
+    """It ran on and on in a notebook; now it says what `course check` says."""
+    monkeypatch.setattr(checking, "TIME_LIMIT", 1)
+    monkeypatch.setattr(checking, "learner", lambda: types.SimpleNamespace(sigmoid=forever))
+    checking.examples("sigmoid")
+    assert (
+        capsys.readouterr().out == "sigmoid TIMEOUT: sigmoid ran for over 1 s: an infinite loop?\n"
+    )
+
+
+def stops_on_rows(z, axis=-1):
+    """Wrong on a vector, endless on a matrix: the judge stops at the first case, so only
+    the check cell's second example meets the loop."""
+    while np.ndim(z) > 1:
+        pass
+    return np.zeros_like(np.asarray(z, dtype=float))
+
+
+def test_an_example_the_public_cases_did_not_reach_cannot_hang_the_check_cell(monkeypatch, capsys):
+    monkeypatch.setattr(checking, "TIME_LIMIT", 1)
+    monkeypatch.setattr(checking, "learner", lambda: types.SimpleNamespace(softmax=stops_on_rows))
+    checking.examples("softmax")
+    out = capsys.readouterr().out
+    assert "softmax([[1, 2, 3],\n [1, 1, 1]]): softmax ran for over 1 s: an infinite loop?" in out
+    assert out.splitlines()[-1].startswith("softmax FAILED: softmax([0.5, 0.8]) returned [0, 0]")
+
+
 def test_the_reference_passes_in_process():
     for name in CATALOGUE:
         assert outcome_of(name, getattr(reference, name)).status == "passed", name

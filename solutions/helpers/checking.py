@@ -159,9 +159,17 @@ def examples(name):
     if outcome.status == Status.MISSING:
         print(outcome.message)
         return
+    if outcome.status == Status.TIMEOUT:  # each example would hang the cell the same way
+        print(f"{name} {Status(outcome.status).label}: {outcome.message}")
+        return
     for case in (c for c in spec.cases if c.example):
-        done = judge.call(fn, case.args, case.kwargs)
         shown = judge.render_call(name, case.args, case.kwargs)
+        try:
+            with time_limit(TIME_LIMIT):  # one the public cases did not reach may hang
+                done = judge.call(fn, case.args, case.kwargs)
+        except TookTooLong:
+            print(f"{shown}: {timed_out(name).message}")
+            continue
         print(f"{shown} = {judge.describe(done.result)}: {verdict(done, case, name, spec.ulps)}")
     if outcome.status == Status.PASSED:
         print(f"{name}: all {outcome.judged} public cases pass; the graded cell runs the same")
