@@ -24,11 +24,12 @@ import stat
 import sys
 import tempfile
 
-import adversarial
 import pandas
 import psutil
 import pytest
-from adversarial import CANARY, CASES, FUNCTIONS
+from adversarial import CASES, make
+from adversarial_archives import FORMULA_FOLDER, HYPERLINK, RERUN, unmake
+from adversarial_kit import CANARY, FUNCTIONS, LESSON
 from nbgrader.api import Gradebook
 
 from autograder.grading import batch, gradebook, report
@@ -115,7 +116,7 @@ def read(path):
 def scores(out, student):
     """{grade cell: (auto, manual, override)} of the student's lesson 2 in the gradebook."""
     with Gradebook(gradebook.sqlite_url(out / "gradebook.db")) as gb:
-        submission = gb.find_submission_notebook(adversarial.LESSON, ASSIGNMENT, student)
+        submission = gb.find_submission_notebook(LESSON, ASSIGNMENT, student)
         return {
             grade.name: (grade.auto_score, grade.manual_score, grade.extra_credit)
             for grade in submission.grades
@@ -163,7 +164,7 @@ def corpus(tmp_path_factory, request, engine):
         folder.mkdir()
     bait.write_bytes(BAIT)
     bait.chmod(0o600)
-    adversarial.make(submissions, bait)
+    make(submissions, bait)
     quiet = lambda *args: None  # noqa: E731
     timeout = request.module.CELL_TIMEOUT  # the Dask module's is its own
     options = {"lessons": [2], "cell_timeout": timeout, "say": quiet, **engine}
@@ -178,10 +179,10 @@ def corpus(tmp_path_factory, request, engine):
             hostile = [case.student for case in request.module.CHOSEN]
             assert batch.grade(submissions, out, students=hostile, **options) == 0
             # A later run on the same OUT reads back what the batch wrote.
-            rerun = [adversarial.RERUN]
+            rerun = [RERUN]
             assert batch.grade(submissions, out, students=rerun, **options) == 0
         finally:
-            adversarial.unmake(submissions)  # the deep folder, which holds no file to compare
+            unmake(submissions)  # the deep folder, which holds no file to compare
     return submissions, out, before, bait, sorted(temp.iterdir())
 
 
@@ -319,7 +320,7 @@ def test_each_refused_submission_is_one_row_and_nothing_else(corpus, refused_cas
 def test_a_rejected_entry_is_never_recorded_under_its_name(corpus):
     _, out, *_ = corpus
     text = "".join((out / name).read_text(encoding="utf-8") for name in CSVS)
-    assert adversarial.FORMULA_FOLDER not in text
+    assert FORMULA_FOLDER not in text
 
 
 def formula_starts(text):
@@ -339,7 +340,7 @@ def test_no_csv_cell_can_start_a_formula(corpus):
                     assert not formula_starts(value), (name, column, value)
     message = checks(out)["formula-message", "softmax"]["message"]
     # Shown in full; the formulas after ";" and a line break cannot start a cell.
-    assert adversarial.HYPERLINK in message
+    assert HYPERLINK in message
     assert ";'=1+1\n'-2+3,'@SUM(A1)" in message
 
 
@@ -354,7 +355,7 @@ def test_the_csvs_read_the_same_in_csv_and_pandas(corpus):
 
 def test_a_huge_message_is_capped_and_a_later_run_reads_it(corpus):
     _, out, *_ = corpus
-    row = checks(out)[adversarial.RERUN, "softmax"]
+    row = checks(out)[RERUN, "softmax"]
     assert row["status"] == "error"
     assert len(row["message"]) <= report.MAX_CELL
     assert "truncated" in row["message"]

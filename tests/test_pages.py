@@ -20,9 +20,9 @@ import secrets
 import sys
 from contextlib import suppress
 
-import adversarial
 import pytest
-from adversarial import CANARY, PAGE_CASES
+from adversarial_kit import CANARY, LESSON
+from adversarial_pages import FLOOD_MB, HANDLERS, PAGE_CASES, PAYLOAD, SCRIPT_TAG
 from nbgrader.api import Gradebook
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
@@ -58,7 +58,7 @@ def out(tmp_path_factory):
 
 
 def autograded(out, student):
-    return out / "course" / "autograded" / student / ASSIGNMENT / f"{adversarial.LESSON}.ipynb"
+    return out / "course" / "autograded" / student / ASSIGNMENT / f"{LESSON}.ipynb"
 
 
 def feedback(out, student):
@@ -72,7 +72,7 @@ def read(path):
 
 def test_the_maths_the_pages_must_show_is_in_lesson_2():
     # Otherwise a change of notation in the lesson reads as "the maths is missing".
-    assert MATHS in (ROOT / "lessons" / f"{adversarial.LESSON}.ipynb").read_text()
+    assert MATHS in (ROOT / "lessons" / f"{LESSON}.ipynb").read_text()
 
 
 def test_every_page_attack_is_graded_like_the_canary(out):
@@ -99,7 +99,7 @@ def test_a_display_flood_is_cut_to_the_cap_with_a_note(out):
     assert notebook.stat().st_size < 2 * cap, "the graded notebook stays near the cap"
     assert page.stat().st_size < 3 * cap, "the feedback page stays near the cap"
     assert "output truncated by the grader" in notebook.read_text()
-    assert adversarial.FLOOD_MB * 2**20 > 20 * cap, "the flood is far over the cap"
+    assert FLOOD_MB * 2**20 > 20 * cap, "the flood is far over the cap"
 
 
 def test_the_feedback_page_carries_a_content_security_policy(out):
@@ -194,7 +194,7 @@ class Visit:
 
 def submission_id(out, student):
     with Gradebook(gradebook.sqlite_url(out / "gradebook.db")) as gb:
-        return gb.find_submission_notebook(adversarial.LESSON, ASSIGNMENT, student).id
+        return gb.find_submission_notebook(LESSON, ASSIGNMENT, student).id
 
 
 def pages(out, formgrader, student):
@@ -266,7 +266,7 @@ def test_hand_grading_still_works_on_a_neutralised_notebook(out, formgrader, bro
     finally:
         visit.context.close()
     with Gradebook(gradebook.sqlite_url(out / "gradebook.db")) as gb:
-        grade = gb.find_grade("answer-sigmoid-or-softmax", adversarial.LESSON, ASSIGNMENT, student)
+        grade = gb.find_grade("answer-sigmoid-or-softmax", LESSON, ASSIGNMENT, student)
         assert grade.manual_score == 1.5
 
 
@@ -275,8 +275,8 @@ def test_the_formgrader_neutralises_a_notebook_stored_live(out, formgrader, brow
     """A notebook autograded without `Neutralise` (by hand, say) is neutralised when shown."""
     path = autograded(out, CANARY)
     nb = json.loads(path.read_text())
-    live = {"application/javascript": adversarial.PAYLOAD, "text/plain": "js"}
-    html = {"text/html": adversarial.SCRIPT_TAG + adversarial.HANDLERS, "text/plain": "html"}
+    live = {"application/javascript": PAYLOAD, "text/plain": "js"}
+    html = {"text/html": SCRIPT_TAG + HANDLERS, "text/plain": "html"}
     cell = next(cell for cell in nb["cells"] if cell["cell_type"] == "code")
     cell["outputs"] += [
         {"output_type": "display_data", "data": data, "metadata": {}} for data in (live, html)
@@ -297,7 +297,7 @@ def test_the_feedback_policy_blocks_a_script_the_sanitiser_would_have_missed(
     out, browser, tmp_path
 ):
     page = feedback(out, "script-in-markdown").read_text()
-    missed = adversarial.SCRIPT_TAG + adversarial.HANDLERS
+    missed = SCRIPT_TAG + HANDLERS
     planted = tmp_path / "feedback.html"
     planted.write_text(page.replace("<body>", f"<body>{missed}", 1))
     visit = Visit(browser, planted.as_uri())

@@ -18,7 +18,8 @@ from pathlib import Path
 import adversarial
 import numpy as np
 import pytest
-from adversarial import FUNCTIONS, PLANTS
+from adversarial_kernel import PLANTS
+from adversarial_kit import FUNCTIONS
 
 from autograder.grading.demo import reference_helpers, working_copy
 from autograder.sandbox import child, trusted

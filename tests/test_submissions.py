@@ -10,7 +10,7 @@ import stat
 import zipfile
 
 import pytest
-from adversarial import (
+from adversarial_archives import (
     FORMULA_FOLDER,
     corrupt,
     encrypt,
