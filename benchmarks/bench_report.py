@@ -27,7 +27,9 @@ import io
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bench_grading import make_class  # the same class, beside this script
 
@@ -36,19 +38,19 @@ from autograder.grading import batch, classreport
 CSVS = ("checks.csv", "grades.csv", "submissions.csv")
 
 
-def timed(function, *args, **kwargs):
+def timed(function: Callable[..., object], *args: Any, **kwargs: Any) -> float:
     start = time.perf_counter()
     function(*args, **kwargs)
     return time.perf_counter() - start
 
 
-def scaled_out(out, big, students):
+def scaled_out(out: Path, big: Path, students: int) -> None:
     """`big`: OUT's CSVs with each graded student's rows copied for `students` students."""
     big.mkdir()
     for name in CSVS:
         with (out / name).open(newline="") as f:
             reader = csv.DictReader(f)
-            rows, fields = list(reader), reader.fieldnames
+            rows, fields = list(reader), list(reader.fieldnames or ())
         graded = sorted({row["student_id"] for row in rows})
         with (big / name).open("w", newline="") as f:
             writer = csv.DictWriter(f, fields)
@@ -60,7 +62,7 @@ def scaled_out(out, big, students):
                         writer.writerow({**row, "student_id": f"student{number:04d}"})
 
 
-def main():
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--graded", type=int, default=4, help="students graded for real")
     parser.add_argument("--students", type=int, default=300, help="students in the report")

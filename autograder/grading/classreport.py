@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -44,6 +45,9 @@ from autograder.grading.report import read_csv, safe_cell
 from autograder.grading.sanitize import with_policy
 from solutions.helpers.judge import Status
 from solutions.helpers.misconceptions import BY_ID, UNNAMED, mistake_of
+
+if TYPE_CHECKING:  # Matplotlib is imported where a figure is drawn, not before
+    from matplotlib.figure import Figure
 
 TEMPLATE = "course-report/report.html.j2"
 CSV = "misconceptions.csv"
@@ -145,7 +149,7 @@ def recurring(functions: dict[tuple[str, str], Function]) -> list[dict]:
     found = []
     for mistake, lessons in sorted(where.items()):
         if len(lessons) > 1:
-            count = defaultdict(int)
+            count: dict[str, int] = defaultdict(int)
             for students in lessons.values():
                 for student in students:
                     count[student] += 1
@@ -186,7 +190,7 @@ def falling(grades: list[dict[str, str]]) -> list[dict]:
 # -- the figures ---------------------------------------------------------------------
 
 
-def png(figure) -> str:
+def png(figure: "Figure") -> str:
     """A Matplotlib figure as a data: URI, which the page's policy allows (img-src data:)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
