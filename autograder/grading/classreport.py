@@ -41,6 +41,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from autograder.authoring import course as course_layout
 from autograder.errors import CourseError
 from autograder.grading.pages import TEMPLATES
+from autograder.grading.records import SLOW
 from autograder.grading.report import read_csv, safe_cell
 from autograder.grading.sanitize import with_policy
 from solutions.helpers.judge import Status
@@ -53,7 +54,6 @@ TEMPLATE = "course-report/report.html.j2"
 CSV = "misconceptions.csv"
 FIELDS = ("lesson", "function", "mistake", "means", "students", "attempted", "share", "who")
 NOT_ATTEMPTED = {Status.NOT_IMPLEMENTED, Status.MISSING}
-SLOW = "slow:"  # how the grader's problems for a slow lesson begin (worker.slowness)
 PRIVATE_FILE = 0o600
 
 

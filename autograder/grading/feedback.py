@@ -43,7 +43,7 @@ from autograder.errors import CourseError
 from autograder.grading.records import Check
 from autograder.grading.sanitize import clean
 from solutions.helpers.judge import Status
-from solutions.helpers.misconceptions import BY_ID, UNNAMED, mistake_of
+from solutions.helpers.misconceptions import named
 
 VERDICTS = "verdicts"
 MAX_MESSAGE = 2000  # characters of a verdict's message: checks.csv's cap on a cell
@@ -123,9 +123,9 @@ def shown_verdict(verdict: dict[str, Any], hide: Callable[[str], str]) -> dict[s
     )
     text = hide(text[:MAX_MESSAGE])
     shown = {"status": status, "html": clean(html.escape(text)) if text else ""}
-    mistake = mistake_of(status, text)
-    if mistake not in (None, UNNAMED):  # the class report's name for it: one vocabulary
-        shown |= {"mistake": mistake, "means": BY_ID[mistake].says}
+    known = named(status, text)
+    if known is not None:  # the class report's name for it: one vocabulary
+        shown |= {"mistake": known.id, "means": known.says}
     return shown
 
 

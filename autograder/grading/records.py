@@ -19,6 +19,7 @@ from autograder.lessons import LESSONS, Lesson
 MAX_NOTEBOOK = 20 * 2**20  # bytes: a lesson notebook with its figures is under 2 MB
 MAX_TIMESTAMP = 100  # bytes: nbgrader writes "2026-11-29 06:03:35.123456 UTC"
 REJECTED = "rejected-entry-"  # the id of a SUBMISSIONS entry that is no student's
+SLOW = "slow: "  # how a problem of a lesson that took far too long begins (submissions.csv)
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from sqlalchemy.exc import SAWarning
 
 from autograder.checks.hidden import seed_for
 from autograder.grading import feedback, gradebook
-from autograder.grading.records import Check, Graded, Task
+from autograder.grading.records import SLOW, Check, Graded, Task
 from autograder.lessons import ROOT, Lesson
 from autograder.sandbox import files, jail, kernel, kernel_zygote, trusted
 from solutions.helpers.judge import Outcome, Status
@@ -254,12 +254,12 @@ def slowness(
     found, reference = [], reference_seconds(task.lesson)
     if recheck_seconds > SLOW_FACTOR * reference + SLOW_MARGIN:
         found.append(
-            f"slow: the trusted re-check took {recheck_seconds:.0f} s, "
+            f"{SLOW}the trusted re-check took {recheck_seconds:.0f} s, "
             f"the reference's {reference:.1f} s"
         )
     budget = WORKER["notebook_timeout"]
     if notebook_run == "ran" and notebook_seconds > budget * SLOW_NOTEBOOK:
-        found.append(f"slow: the notebook ran for {notebook_seconds:.0f} s of its {budget} s")
+        found.append(f"{SLOW}the notebook ran for {notebook_seconds:.0f} s of its {budget} s")
     return found
 
 

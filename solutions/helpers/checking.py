@@ -181,10 +181,9 @@ def examples(name):
 def print_mistake(outcome, say, indent=""):
     """Say the name of the mistake behind a wrong verdict, as the feedback and the class
     report name it (:mod:`helpers.misconceptions`); nothing where no rule names it."""
-    mistake = misconceptions.mistake_of(outcome.status, outcome.message)
-    if mistake not in (None, misconceptions.UNNAMED):
-        says = misconceptions.BY_ID[mistake].says
-        say(f"{indent}The mistake, {mistake}: {outcome.function} {says}.")
+    known = misconceptions.named(outcome.status, outcome.message)
+    if known is not None:
+        say(f"{indent}The mistake, {known.id}: {outcome.function} {known.says}.")
 
 
 def report(module, names=(), lessons=(), say=print):

@@ -152,3 +152,13 @@ def mistake_of(status, message):
     'too-slow'
     """
     return name_of(message) if status in WRONG else None
+
+
+def named(status, message):
+    """The :class:`Misconception` a wrong verdict shows, or None (right, or no rule names it).
+
+    >>> named("failed", "kl_divergence([0.5, 0.5], [0.9, 0.1]) returned 0.368, expected "
+    ...       "0.511: KL is not symmetric").id
+    'kl-argument-order'
+    """
+    return BY_ID.get(mistake_of(status, message))
